@@ -1,0 +1,90 @@
+package dev.phonehome.phc.api.device;
+
+import dev.phonehome.phc.api.Bytes;
+import dev.phonehome.phc.api.PhcDeviceException;
+import dev.phonehome.phc.api.model.ConfigurationHandling;
+import dev.phonehome.phc.api.model.VcMember;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the phone-home engine needs from a device or Virtual Chassis. {@code phc-junos} implements it over
+ * NETCONF/SSH; the test kit's {@code FakeVirtualChassis} implements it in memory. Every binding must pass the
+ * test kit's {@code DeviceOperationsCompatibilityKit}.
+ *
+ * <p>Every method may throw {@link PhcDeviceException}; one whose {@link PhcDeviceException#sessionLost()} is
+ * true means the connection dropped (a reboot, a primary change) and the outcome is unknown. A binding
+ * reconnects on the next call. Implementations must bound every blocking call with a timeout.
+ */
+public interface DeviceOperations {
+
+  /** Facts for the bootstrap request: the VC's (primary's) serial, model and software. */
+  DeviceInfo deviceInfo();
+
+  /**
+   * The members of the VC as the device reports them now, present or not, with role, model and software
+   * version (never assume the primary is member 0). A standalone device reports one member.
+   */
+  List<VcMember> members();
+
+  /** Who downloads the image: the device itself, or the agent that pushes verified bytes to it. */
+  ImageStaging imageStaging();
+
+  /**
+   * {@link ImageStaging#DEVICE_FETCHES}: makes the device download {@code fetch.source()} and verify every
+   * digest with its own checksum command. One attempt; the engine retries and tries mirrors.
+   *
+   * @throws PhcDeviceException when the copy fails or a checksum does not match (the file is then deleted)
+   */
+  StagedImage fetchImage(ImageFetch fetch);
+
+  /**
+   * {@link ImageStaging#AGENT_PUSHES}: opens a destination on the device for the image. The engine writes
+   * bytes it verifies while they flow, then calls {@link ImageUpload#complete()} only if every digest
+   * matched, or {@link ImageUpload#abort()} otherwise.
+   */
+  ImageUpload beginImageUpload(String fileName);
+
+  /** Installs a staged image on one member (Junos {@code request system software add ... member N}). */
+  void installImage(int memberId, StagedImage image);
+
+  /**
+   * Reboots the given members, all at the same time; returns once the reboots are initiated. Rebooting the
+   * member the session runs on may end the session ({@link PhcDeviceException#sessionLost()}).
+   */
+  void reboot(Collection<Integer> memberIds);
+
+  /**
+   * Temporary VC configuration so that primary and backup roles cannot change while images are upgraded
+   * (SPEC 4.1 step 5), for example mastership priorities.
+   */
+  void pinRoles(int primaryMemberId, int backupMemberId);
+
+  /** Undoes {@link #pinRoles}; a no-op when nothing is pinned. */
+  void unpinRoles();
+
+  /** Loads configuration into the candidate (Junos XML in the Juniper dialect). */
+  void loadConfiguration(Bytes configuration, ConfigurationHandling handling);
+
+  /** Commits the candidate on every member. */
+  void commitConfiguration();
+
+  /** Runs a pre- or post-configuration script (Python or shell) and returns its outcome. */
+  ScriptResult runScript(ScriptPhase phase, Bytes script);
+
+  /** Writes a line to the device's system log ({@code /var/log/messages} on Junos). */
+  void syslog(SyslogSeverity severity, String message);
+
+  /**
+   * Stores the engine's state on a member, so that the PHC on a new primary can resume (SPEC 4.2 step 3.3:
+   * "sync the PHC bootstrap state to the backup").
+   */
+  void persistState(int memberId, Bytes state);
+
+  /** The engine state stored on the current primary, if any. */
+  Optional<Bytes> loadState();
+
+  /** Removes stored engine state from every member. */
+  void clearState();
+}
