@@ -15,4 +15,15 @@ public record CodecLimits(long maxDocumentBytes, long maxConfigurationBytes) {
       throw new IllegalArgumentException("limits must be positive");
     }
   }
+
+  /**
+   * The most bytes a reader takes from a body before failing with "body exceeds N bytes": the document limit
+   * plus room for one configuration and two scripts, each base64-encoded (the RFC dialect's worst case). What
+   * remains after subtracting those leaves is then checked against {@link #maxDocumentBytes()}.
+   */
+  public long streamCap() {
+    long b64 = (maxConfigurationBytes + 2) / 3 * 4;
+    long cap = maxDocumentBytes + 3 * b64;
+    return cap < 0 ? Long.MAX_VALUE : cap;
+  }
 }

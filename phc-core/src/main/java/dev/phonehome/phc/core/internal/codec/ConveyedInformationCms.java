@@ -2,6 +2,20 @@ package dev.phonehome.phc.core.internal.codec;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.api.PhcProtocolException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
 
 /**
  * The CMS ContentInfo around conveyed information (RFC 8572 section 3.1): unsigned is content type
@@ -14,19 +28,92 @@ public final class ConveyedInformationCms {
 
   private ConveyedInformationCms() {}
 
-  /** What a ContentInfo holds. */
-  public record Unwrapped(Encoding encoding, byte[] document, boolean signed) {}
+  /** What a ContentInfo holds. Equality compares the document's bytes. */
+  public record Unwrapped(Encoding encoding, byte[] document, boolean signed) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Unwrapped u && encoding == u.encoding && signed == u.signed
+          && Arrays.equals(document, u.document);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * encoding.hashCode() + Arrays.hashCode(document)) + Boolean.hashCode(signed);
+    }
+
+    @Override
+    public String toString() {
+      return "Unwrapped{" + encoding + ", " + document.length + " bytes, signed=" + signed + "}";
+    }
+  }
+
+  /** The content type OID for an encoding. */
+  public static String contentType(Encoding encoding) {
+    return encoding == Encoding.JSON ? OID_JSON : OID_XML;
+  }
 
   /** DER ContentInfo of the unsigned form. */
   public static Bytes wrapUnsigned(byte[] document, Encoding encoding) {
-    throw new UnsupportedOperationException("codec in progress");
+    try {
+      ContentInfo ci = new ContentInfo(new ASN1ObjectIdentifier(contentType(encoding)), new DEROctetString(document));
+      return Bytes.of(ci.getEncoded(ASN1Encoding.DER));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
    * Reads either form. For SignedData the encapsulated content is returned and {@code signed} is true; the
    * signature is NOT checked here (that is the trust layer's job).
+   *
+   * @throws PhcProtocolException when the bytes are not DER, not a ContentInfo, have another content type, or a
+   *     SignedData without encapsulated content
    */
   public static Unwrapped unwrap(Bytes contentInfo) {
-    throw new UnsupportedOperationException("codec in progress");
+    byte[] der = contentInfo.toByteArray();
+    ContentInfo ci;
+    try (ASN1InputStream in = new ASN1InputStream(der)) {
+      ASN1Primitive p = in.readObject();
+      if (p == null) {
+        throw new PhcProtocolException("conveyed-information is empty");
+      }
+      if (in.readObject() != null) {
+        throw new PhcProtocolException("conveyed-information has bytes after its ContentInfo");
+      }
+      ci = ContentInfo.getInstance(p);
+    } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+      throw new PhcProtocolException("conveyed-information is not a DER CMS ContentInfo: " + e.getMessage(), null, -1, e);
+    }
+    ASN1ObjectIdentifier type = ci.getContentType();
+    try {
+      if (type.equals(CMSObjectIdentifiers.signedData)) {
+        SignedData sd = SignedData.getInstance(ci.getContent());
+        ContentInfo encap = sd.getEncapContentInfo();
+        Encoding encoding = encodingOf(encap.getContentType(), "SignedData eContentType");
+        ASN1Encodable content = encap.getContent();
+        if (content == null) {
+          throw new PhcProtocolException("SignedData has no encapsulated conveyed information (detached signature)");
+        }
+        return new Unwrapped(encoding, ASN1OctetString.getInstance(content).getOctets(), true);
+      }
+      Encoding encoding = encodingOf(type, "content type");
+      if (ci.getContent() == null) {
+        throw new PhcProtocolException("ContentInfo " + type.getId() + " has no content");
+      }
+      return new Unwrapped(encoding, ASN1OctetString.getInstance(ci.getContent()).getOctets(), false);
+    } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+      throw new PhcProtocolException("malformed CMS " + type.getId() + ": " + e.getMessage(), null, -1, e);
+    }
+  }
+
+  private static Encoding encodingOf(ASN1ObjectIdentifier oid, String what) {
+    if (oid.getId().equals(OID_JSON)) {
+      return Encoding.JSON;
+    }
+    if (oid.getId().equals(OID_XML)) {
+      return Encoding.XML;
+    }
+    throw new PhcProtocolException("unsupported " + what + " " + oid.getId() + " (expected " + OID_XML + " or "
+        + OID_JSON + ")");
   }
 }

@@ -25,6 +25,15 @@ public interface ConveyedInformationVerifier {
   Verified verify(BootstrappingData data, boolean serverTrusted, @Nullable Bytes nonceSent, String serialNumber, Instant now);
 
   /**
+   * True when this verifier relaxes RFC 8572 trust for a lab (it accepts unsigned onboarding information
+   * from untrusted servers, as {@code trusted=false}). The engine stamps every progress report while this is
+   * true. Default: false.
+   */
+  default boolean labModeInsecure() {
+    return false;
+  }
+
+  /**
    * @param document the conveyed document and its encoding
    * @param trusted true when the content may be trusted (signed and verified, or from a trusted server); trust
    *     anchors in redirect information are only honoured when true

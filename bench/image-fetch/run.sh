@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Image fetch + verification: phc (ImageStager, streaming SHA-256 while the bytes flow) against
+# `curl -s URL | sha256sum`, same 1 GiB file, same local HTTP server (nginx on loopback, else python3
+# http.server), in one run. Prints throughput, the ratio, and peak RSS of each (GNU time -v).
+#
+# Usage: bench/image-fetch/run.sh [size-MiB]     (default 1024)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+SIZE_MIB="${1:-1024}"
+WORK="$(mktemp -d /tmp/phc-image-fetch.XXXXXX)"
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== generating ${SIZE_MIB} MiB image in $WORK"
+mkdir -p "$WORK/www"
+head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom > "$WORK/www/image.tgz"
+chmod 755 "$WORK" "$WORK/www"; chmod 644 "$WORK/www/image.tgz"   # nginx workers run unprivileged
+SHA256="$(sha256sum "$WORK/www/image.tgz" | cut -d' ' -f1)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+
+if command -v nginx >/dev/null 2>&1; then
+  mkdir -p "$WORK/nginx/logs"
+  cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+error_log $WORK/nginx/logs/error.log;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  sendfile on;
+  client_body_temp_path $WORK/nginx/tmp;
+  proxy_temp_path $WORK/nginx/tmp;
+  fastcgi_temp_path $WORK/nginx/tmp;
+  uwsgi_temp_path $WORK/nginx/tmp;
+  scgi_temp_path $WORK/nginx/tmp;
+  server { listen 127.0.0.1:$PORT; root $WORK/www; }
+}
+CONF
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+  SERVER_PID=$!
+  SERVER="nginx $(nginx -v 2>&1 | sed 's/.*\///')"
+else
+  (cd "$WORK/www" && exec python3 -m http.server "$PORT" --bind 127.0.0.1 >/dev/null 2>&1) &
+  SERVER_PID=$!
+  SERVER="python3 http.server"
+fi
+URL="http://127.0.0.1:$PORT/image.tgz"
+for _ in $(seq 50); do curl -sfI "$URL" >/dev/null && break; sleep 0.1; done
+
+echo "== building phc and the bench class path"
+(cd "$ROOT" && mvn -o -q -B install -pl phc-api,phc-core -Dmaven.test.skip=true)
+(cd "$ROOT" && mvn -o -q -B dependency:build-classpath -pl phc-core -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=runtime)
+CP="$ROOT/phc-api/target/classes:$ROOT/phc-core/target/classes:$(cat "$WORK/cp.txt")"
+mkdir -p "$WORK/classes"
+javac -d "$WORK/classes" -cp "$CP" "$HERE/src/dev/phonehome/phc/bench/ImageFetchBench.java"
+
+rss() { grep 'Maximum resident set size' "$1" | awk '{print $NF}'; }
+run_curl() {
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$WORK/curl.time" sh -c "curl -sf '$URL' | sha256sum > '$WORK/curl.sum'"
+  end=$(date +%s.%N)
+  if [[ "$(cut -d' ' -f1 "$WORK/curl.sum")" != "$SHA256" ]]; then
+    echo "curl digest mismatch: $(cat "$WORK/curl.sum") vs $SHA256" >&2; cat "$WORK/curl.time" >&2; exit 1
+  fi
+  CURL_S=$(echo "$end - $start" | bc -l)
+}
+run_phc() {
+  /usr/bin/time -v -o "$WORK/phc.time" java -Xmx64m -cp "$WORK/classes:$CP" \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.phonehome.phc.bench.ImageFetchBench "$URL" "$SHA256" > "$WORK/phc.out"
+  PHC_S=$(sed 's/.*seconds=\([0-9.]*\).*/\1/' "$WORK/phc.out")
+}
+
+echo "== server: $SERVER at $URL; warm-up (page cache) then 3 alternating runs each"
+curl -s "$URL" > /dev/null
+BEST_CURL=999999; BEST_PHC=999999
+for i in 1 2 3; do
+  run_curl; run_phc
+  echo "run $i: curl|sha256sum ${CURL_S}s   $(cat "$WORK/phc.out")"
+  BEST_CURL=$(echo "if ($CURL_S < $BEST_CURL) $CURL_S else $BEST_CURL" | bc -l)
+  BEST_PHC=$(echo "if ($PHC_S < $BEST_PHC) $PHC_S else $BEST_PHC" | bc -l)
+done
+BYTES=$((SIZE_MIB * 1024 * 1024))
+CURL_TP=$(echo "$BYTES / $BEST_CURL / 1048576" | bc -l)
+PHC_TP=$(echo "$BYTES / $BEST_PHC / 1048576" | bc -l)
+printf '\n== result (best of 3, %d MiB, %s)\n' "$SIZE_MIB" "$SERVER"
+printf 'curl -s | sha256sum : %8.1f MiB/s  peak RSS %6d KiB (largest process of the pipeline)\n' "$CURL_TP" "$(rss "$WORK/curl.time")"
+printf 'phc ImageStager     : %8.1f MiB/s  peak RSS %6d KiB (JVM, -Xmx64m; includes JIT and class data)\n' "$PHC_TP" "$(rss "$WORK/phc.time")"
+printf 'throughput ratio phc/curl: %.2f\n' "$(echo "$PHC_TP / $CURL_TP" | bc -l)"

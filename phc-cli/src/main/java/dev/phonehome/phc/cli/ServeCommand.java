@@ -1,0 +1,141 @@
+package dev.phonehome.phc.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code phc serve}: the standalone phone-home server (or redirect server) over a records directory. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Runs a phone-home server (PHS) for real devices, answering both dialects (Juniper RESTCONF GET and",
+      "RFC 8572 POST) from a directory of records, one file per serial number:",
+      "  <serial>.xml            Juniper <device> document (SPEC 2.1), with <virtual-chassis> where wanted",
+      "  <serial>.json           RFC 8572 onboarding-information JSON",
+      "  <serial>.redirect.json  RFC 8572 redirect-information JSON (answered with --redirect)",
+      "Records are re-read when files change. Notifications are appended, one JSON object per line, to",
+      "DIR/../notifications/<serial>.jsonl. Stops cleanly on Ctrl-C.",
+      ""
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  phc serve --records ./records",
+      "  phc serve --records ./records --port 8443 --bind 0.0.0.0 --tls-cert phs.pem --tls-key phs.key \\",
+      "            --admin-token s3cret-token        (admin API for 'phc status' on port 8444)",
+      "  curl -k -u PE3714100218: https://127.0.0.1:8443/restconf/data/juniper-zerotouch-bootstrap-server:devices/device=PE3714100218"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped cleanly", "2:usage error", "3:bad input (records dir, record, PEM, port in use)", "4:internal error"})
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--records", required = true, paramLabel = "DIR",
+      description = "Directory of records (<serial>.xml, <serial>.json, <serial>.redirect.json).")
+  Path records;
+
+  @Option(names = "--port", defaultValue = "8443", paramLabel = "PORT",
+      description = "TCP port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  String bind;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Server certificate chain, PEM, leaf first. Without it a self-signed certificate is generated.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert, PEM (PKCS#8 or RSA/EC).")
+  Path tlsKey;
+
+  @Option(names = "--redirect",
+      description = "Act as a redirect server: answer from <serial>.redirect.json (and redirect-information records).")
+  boolean redirect;
+
+  @Option(names = "--admin-token", paramLabel = "TOKEN",
+      description = "Enable the admin JSON API (for 'phc status') with this bearer token, on --admin-port."
+          + " Off by default.")
+  String adminToken;
+
+  @Option(names = "--admin-port", paramLabel = "PORT",
+      description = "Port of the admin API (default: --port + 1, same address and certificate).")
+  Integer adminPort;
+
+  @Option(names = "--notifications", paramLabel = "DIR",
+      description = "Where notification journals go (default: DIR/../notifications).")
+  Path notifications;
+
+  @Override
+  public Integer call() throws Exception {
+    try (StandaloneServer server = start()) {
+      server.awaitShutdown();
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Validates every input, binds and starts serving; the caller closes the server. */
+  StandaloneServer start() {
+    validate();
+    java.net.InetAddress address = Inputs.bindAddress("--bind", bind);
+    TlsMaterial tls = tlsCert != null
+        ? TlsMaterial.fromPem(tlsCert, tlsKey)
+        : TlsMaterial.selfSigned(selfSignedNames(address), java.time.Instant.now());
+    Inputs.portAvailable("--port", address, port);
+    if (adminToken != null) {
+      Inputs.portAvailable("--admin-port", address, adminPort != null ? adminPort : port == 0 ? 0 : port + 1);
+    }
+    return StandaloneServer.start(this, address, tls, spec.commandLine().getOut());
+  }
+
+  /** Checks every input before anything binds; throws {@link CliException} naming the bad one. */
+  void validate() {
+    if (port < 0 || port > 65535) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--port " + port + ": must be 0 to 65535");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--tls-cert and --tls-key go together: give both, or neither for a self-signed certificate");
+    }
+    if (adminPort != null && (adminPort < 0 || adminPort > 65535 || (adminPort == port && port != 0))) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--admin-port " + adminPort + ": must be 0 to 65535 and not the --port");
+    }
+    if (adminToken != null && adminToken.length() < 8) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--admin-token: use at least 8 characters");
+    }
+    Inputs.readableDirectory("--records", records);
+  }
+
+  /** The names a generated certificate covers: the bind address, localhost and the loopback addresses. */
+  static java.util.List<String> selfSignedNames(java.net.InetAddress address) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    if (!address.isAnyLocalAddress()) {
+      names.add(address.getHostAddress());
+    }
+    names.add("localhost");
+    names.add("127.0.0.1");
+    names.add("::1");
+    try {
+      names.add(java.net.InetAddress.getLocalHost().getHostName());
+    } catch (java.io.IOException e) {
+      // no host name: loopback names only
+    }
+    return java.util.List.copyOf(names);
+  }
+
+  Path notificationsDir() {
+    if (notifications != null) {
+      return notifications;
+    }
+    Path abs = records.toAbsolutePath().normalize();
+    Path parent = abs.getParent() == null ? abs : abs.getParent();
+    return parent.resolve("notifications");
+  }
+}

@@ -1,0 +1,252 @@
+package dev.phonehome.phc.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** A server's TLS key and certificate chain: read from PEM files, or generated self-signed. */
+final class TlsMaterial {
+  private static final char[] KEYSTORE_PASSWORD = "phc".toCharArray();
+
+  private final PrivateKey key;
+  private final List<X509Certificate> chain;
+  private final boolean selfSigned;
+
+  private TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean selfSigned) {
+    this.key = key;
+    this.chain = List.copyOf(chain);
+    this.selfSigned = selfSigned;
+  }
+
+  PrivateKey key() {
+    return key;
+  }
+
+  /** Leaf first. */
+  List<X509Certificate> chain() {
+    return chain;
+  }
+
+  boolean selfSigned() {
+    return selfSigned;
+  }
+
+  /** SHA-256 of the leaf certificate's DER, colon-separated upper-case hex (as browsers and openssl print it). */
+  String sha256Fingerprint() {
+    return fingerprint(chain.get(0));
+  }
+
+  static String fingerprint(X509Certificate cert) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Normalises a fingerprint as people paste it: any case, with or without colons, optional "SHA256:" prefix. */
+  static String normaliseFingerprint(String text) {
+    String t = text.strip();
+    if (t.toLowerCase(Locale.ROOT).startsWith("sha256:") || t.toLowerCase(Locale.ROOT).startsWith("sha-256:")) {
+      t = t.substring(t.indexOf(':') + 1);
+    }
+    return t.replace(":", "").replace(" ", "").toUpperCase(Locale.ROOT);
+  }
+
+  KeyStore keyStore() {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("phc", key, KEYSTORE_PASSWORD, chain.toArray(new X509Certificate[0]));
+      return ks;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a key store: " + e, e);
+    }
+  }
+
+  static char[] keyStorePassword() {
+    return KEYSTORE_PASSWORD.clone();
+  }
+
+  SSLContext sslContext() {
+    try {
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keyStore(), KEYSTORE_PASSWORD);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build an SSLContext: " + e, e);
+    }
+  }
+
+  /** A fresh EC P-256 key and a self-signed certificate for {@code hosts} (names or addresses), valid 1 year. */
+  static TlsMaterial selfSigned(List<String> hosts, Instant now) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+      KeyPair kp = g.generateKeyPair();
+      X500Name name = new X500Name("CN=phc serve (self-signed)");
+      JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+          name,
+          new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
+          Date.from(now.minus(Duration.ofMinutes(5))),
+          Date.from(now.plus(Duration.ofDays(365))),
+          name,
+          kp.getPublic());
+      List<GeneralName> sans = new ArrayList<>();
+      for (String h : hosts) {
+        sans.add(isAddress(h) ? new GeneralName(GeneralName.iPAddress, h) : new GeneralName(GeneralName.dNSName, h));
+      }
+      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(new GeneralName[0])));
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      X509CertificateHolder h = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
+      X509Certificate cert = new JcaX509CertificateConverter().getCertificate(h);
+      return new TlsMaterial(kp.getPrivate(), List.of(cert), true);
+    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot generate a self-signed certificate: " + e, e);
+    }
+  }
+
+  private static boolean isAddress(String h) {
+    return h.matches("[0-9.]+") || h.contains(":");
+  }
+
+  /**
+   * Reads a PEM certificate chain (leaf first) and a PEM private key (PKCS#8 or traditional, not encrypted).
+   * Errors name the option, the file and what is wrong.
+   */
+  static TlsMaterial fromPem(Path certFile, Path keyFile) {
+    List<X509Certificate> chain = new ArrayList<>();
+    JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
+    for (Object o : readPemObjects("--tls-cert", certFile)) {
+      if (o instanceof X509CertificateHolder h) {
+        try {
+          chain.add(conv.getCertificate(h));
+        } catch (CertificateException e) {
+          throw CliException.badInput("--tls-cert " + certFile + ": a CERTIFICATE block is not a valid X.509 certificate: "
+              + e.getMessage(), e);
+        }
+      }
+    }
+    if (chain.isEmpty()) {
+      throw CliException.badInput("--tls-cert " + certFile
+          + ": no '-----BEGIN CERTIFICATE-----' block found (expected a PEM certificate chain, leaf first)");
+    }
+    PrivateKey key = null;
+    JcaPEMKeyConverter kc = new JcaPEMKeyConverter();
+    for (Object o : readPemObjects("--tls-key", keyFile)) {
+      try {
+        if (o instanceof PrivateKeyInfo pki) {
+          key = kc.getPrivateKey(pki);
+        } else if (o instanceof PEMKeyPair kp) {
+          key = kc.getKeyPair(kp).getPrivate();
+        } else if (o != null && o.getClass().getSimpleName().contains("Encrypted")) {
+          throw CliException.badInput("--tls-key " + keyFile
+              + ": the private key is encrypted; give an unencrypted key (openssl pkcs8 -nocrypt)");
+        }
+      } catch (IOException e) {
+        throw CliException.badInput("--tls-key " + keyFile + ": the private key cannot be read: " + e.getMessage(), e);
+      }
+      if (key != null) {
+        break;
+      }
+    }
+    if (key == null) {
+      throw CliException.badInput("--tls-key " + keyFile
+          + ": no private key block found (expected '-----BEGIN PRIVATE KEY-----', or an RSA/EC PRIVATE KEY)");
+    }
+    if (!publicKeyMatches(chain.get(0), key)) {
+      throw CliException.badInput("--tls-key " + keyFile + " does not belong to the certificate in --tls-cert "
+          + certFile + " (" + chain.get(0).getSubjectX500Principal().getName() + ")");
+    }
+    return new TlsMaterial(key, chain, false);
+  }
+
+  /** Signs a probe with the key and verifies it with the certificate (algorithm names differ by provider). */
+  private static boolean publicKeyMatches(X509Certificate cert, PrivateKey key) {
+    String k = key.getAlgorithm().toUpperCase(java.util.Locale.ROOT);
+    String alg = k.startsWith("EC") ? "SHA256withECDSA"
+        : k.equals("RSA") ? "SHA256withRSA"
+        : k.equals("ED25519") || k.equals("EDDSA") ? "Ed25519" : null;
+    if (alg == null) {
+      return true;
+    }
+    try {
+      java.security.Signature s = java.security.Signature.getInstance(alg);
+      s.initSign(key);
+      byte[] probe = "phc key check".getBytes(StandardCharsets.US_ASCII);
+      s.update(probe);
+      byte[] sig = s.sign();
+      java.security.Signature v = java.security.Signature.getInstance(alg);
+      v.initVerify(cert.getPublicKey());
+      v.update(probe);
+      return v.verify(sig);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static List<Object> readPemObjects(String option, Path file) {
+    Inputs.readableFile(option, file);
+    List<Object> objects = new ArrayList<>();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PEMParser p = new PEMParser(r)) {
+      Object o;
+      while ((o = p.readObject()) != null) {
+        objects.add(o);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw CliException.badInput(option + " " + file + ": not valid PEM: " + e.getMessage(), e);
+    }
+    if (objects.isEmpty()) {
+      throw CliException.badInput(option + " " + file + ": no PEM block found (is it DER, or empty?)");
+    }
+    return objects;
+  }
+
+  static InetAddress loopback() {
+    return InetAddress.getLoopbackAddress();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.phonehome.phc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.phonehome.phc.api.Bytes;
+import dev.phonehome.phc.api.model.OnboardingInformation;
+import dev.phonehome.phc.core.server.DeviceState;
+import dev.phonehome.phc.core.server.InMemoryProvisioningRecords;
+import dev.phonehome.phc.core.server.PhoneHomeServer;
+import dev.phonehome.phc.testkit.junos.SimulatedJunosDevice;
+import dev.phonehome.phc.testkit.pki.TestPki;
+import dev.phonehome.phc.testkit.vc.VirtualChassisModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code phc provision} against a simulated Junos VC over NETCONF/SSH and an embedded PHS over HTTPS. */
+class ProvisionCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void provisionsTheVcFromThePhsOverNetconfAndExitsZero() throws Exception {
+    TestPki pki = TestPki.create();
+    VirtualChassisModel vc = VirtualChassisModel.builder().clock(Clock.systemUTC())
+        .member(0, "PE3714100218", "ex4300-48p", "21.4R3.15")
+        .member(1, "PE3714100219", "ex4300-48p", "21.4R3.15")
+        .primary(0).build();
+    InMemoryProvisioningRecords records = new InMemoryProvisioningRecords();
+    records.put("PE3714100218", OnboardingInformation.builder()
+        .configuration(Bytes.utf8("<configuration><system><host-name>agent-vc</host-name></system></configuration>"))
+        .build());
+    try (SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).start();
+        PhoneHomeServer phs = PhoneHomeServer.builder().records(records).sslContext(pki.serverSslContext())
+            .bind("127.0.0.1", 0).build().start()) {
+      Path ca = Files.writeString(tmp.resolve("ca.pem"), pki.tlsCaPem());
+      Path pw = Files.writeString(tmp.resolve("pw"), device.password() + "\n");
+      Path knownHosts = Files.writeString(tmp.resolve("known_hosts"),
+          "[" + device.host() + "]:" + device.port() + " " + PublicKeyEntry.toString(device.hostKey()) + "\n");
+
+      CliRun r = CliRun.of("provision", "--host", device.host(), "--port", String.valueOf(device.port()),
+          "--user", device.username(), "--password-file", pw.toString(), "--known-hosts", knownHosts.toString(),
+          "--phs", phs.url().toString(), "--ca-file", ca.toString(), "--rounds", "1");
+
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      assertThat(r.out()).contains("bootstrap-complete", "Provisioned from https://127.0.0.1:");
+      assertThat(phs.progress().status("PE3714100218").state()).isEqualTo(DeviceState.COMPLETE);
+      assertThat(vc.committedConfiguration()).isNotEmpty();
+      assertThat(vc.committedConfiguration().get(vc.committedConfiguration().size() - 1).utf8())
+          .contains("agent-vc");
+    }
+  }
+}

@@ -1,0 +1,350 @@
+package dev.phonehome.phc.core.client;
+
+import dev.phonehome.phc.api.Dialect;
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.api.Sleeper;
+import dev.phonehome.phc.api.client.PhoneHomeEventListener;
+import dev.phonehome.phc.api.device.DeviceOperations;
+import dev.phonehome.phc.core.internal.codec.CodecLimits;
+import dev.phonehome.phc.core.internal.engine.BootstrapTransport;
+import dev.phonehome.phc.core.internal.engine.Engine;
+import dev.phonehome.phc.core.internal.engine.EngineState;
+import dev.phonehome.phc.core.internal.engine.HttpBootstrapTransport;
+import dev.phonehome.phc.core.internal.engine.ImageStager;
+import dev.phonehome.phc.core.internal.trust.ConveyedInformationVerifier;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The phone-home client: drives a device or Virtual Chassis through the whole process of SPEC section 4 (start
+ * and request, bootstrap the members, scripts and configuration, completion), reporting progress to the
+ * phone-home server.
+ *
+ * <pre>{@code
+ * try (PhoneHomeClient client = PhoneHomeClient.builder()
+ *     .bootstrapServers("https://phs.example.net:8443")
+ *     .dialect(Dialect.JUNIPER)
+ *     .deviceOperations(junosDevice)
+ *     .build()) {
+ *   PhoneHomeResult result = client.run();
+ * }
+ * }</pre>
+ *
+ * <p>Like a device, {@link #run()} keeps going round the server list until it succeeds, unless
+ * {@link Builder#maxRounds(int)} or {@link Builder#maxTotalTime(Duration)} bounds it. The process state is
+ * persisted at every step (by default on the VC's primary and backup), so a client built again over the same
+ * device resumes where the last one stopped, also on a new primary after a failover; a VC that completed does
+ * not run again until it is zeroized.
+ *
+ * <p>A client is not thread-safe; run it from one thread.
+ */
+public final class PhoneHomeClient implements AutoCloseable {
+  /** Juniper's redirect server, the first server a factory-default device contacts. */
+  public static final String DEFAULT_REDIRECT_SERVER = "https://redirect.juniper.net";
+
+  private final Builder config;
+  private final OkHttpClient http;
+  private final boolean ownsHttp;
+  private final BootstrapTransport transport;
+  private final Engine engine;
+
+  private PhoneHomeClient(Builder b) {
+    this.config = b.copy();
+    if (b.device == null) {
+      throw new IllegalStateException("deviceOperations is required");
+    }
+    DeviceOperations device = b.device;
+    OkHttpClient base = b.okHttpClient;
+    this.ownsHttp = base == null;
+    OkHttpClient.Builder hb = base == null
+        ? new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30)).readTimeout(Duration.ofSeconds(60))
+            .writeTimeout(Duration.ofSeconds(60)).callTimeout(Duration.ZERO)
+        : base.newBuilder();
+    if (b.sslContext != null && b.trustManager != null) {
+      hb.sslSocketFactory(b.sslContext.getSocketFactory(), b.trustManager);
+    }
+    this.http = hb.build();
+    String serial = b.serialNumber != null ? b.serialNumber : device.deviceInfo().serialNumber();
+    this.transport = new HttpBootstrapTransport(http, b.dialect, b.encoding, serial, b.password, b.keyManagers,
+        b.verifier, b.clock, CodecLimits.DEFAULT);
+    List<EngineState.Server> servers = new ArrayList<>();
+    for (String url : b.servers.isEmpty() ? List.of(DEFAULT_REDIRECT_SERVER) : b.servers) {
+      servers.add(new EngineState.Server(stripSlash(url), null));
+    }
+    Random random = b.random != null ? b.random : new SecureRandom();
+    StateStore store = b.stateStore != null ? b.stateStore : new DeviceStateStore(device);
+    ImageStager.Factory stagers = deadline -> new ImageStager(device, http, b.retryPolicy, b.sleeper, random,
+        b.listener, b.imageFetchTimeout, deadline);
+    this.engine = new Engine(new Engine.Config(servers, serial, device, b.clock, b.sleeper, random, transport,
+        stagers, store, b.memberDetectionTimeout, b.detectionPollInterval, b.retryPolicy, b.maxRounds,
+        b.maxTotalTime, b.notificationDrainTimeout, b.verifier != null,
+        b.verifier != null && b.verifier.labModeInsecure(), b.listener));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder with this client's settings. */
+  public Builder toBuilder() {
+    return config.copy();
+  }
+
+  /**
+   * Runs the process to completion, or resumes it from persisted state.
+   *
+   * @return the outcome per member, the servers tried and the notifications sent
+   * @throws BootstrapFailedException when a configured bound was reached; names the last error of each server
+   * @throws dev.phonehome.phc.api.PhcDeviceException when the device failed in a way the process cannot go on
+   *     from (the state is kept: run again to resume)
+   * @throws InterruptedException when the thread was interrupted while waiting
+   */
+  public PhoneHomeResult run() throws InterruptedException {
+    return engine.run();
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+    if (ownsHttp) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** Settings of a {@link PhoneHomeClient}. Only {@link #deviceOperations} is required. */
+  public static final class Builder {
+    private final List<String> servers = new ArrayList<>();
+    private Dialect dialect = Dialect.JUNIPER;
+    private Encoding encoding = Encoding.JSON;
+    private @Nullable String serialNumber;
+    private String password = "";
+    private @Nullable SSLContext sslContext;
+    private @Nullable X509TrustManager trustManager;
+    private KeyManager @Nullable [] keyManagers;
+    private @Nullable DeviceOperations device;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
+    private @Nullable Random random;
+    private @Nullable OkHttpClient okHttpClient;
+    private @Nullable StateStore stateStore;
+    private Duration memberDetectionTimeout = Duration.ofMinutes(10);
+    private Duration detectionPollInterval = Duration.ofSeconds(15);
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private int maxRounds;
+    private @Nullable Duration maxTotalTime;
+    private Duration notificationDrainTimeout = Duration.ofMinutes(10);
+    private Duration imageFetchTimeout = Duration.ofHours(1);
+    private PhoneHomeEventListener listener = PhoneHomeEventListener.NONE;
+    private @Nullable ConveyedInformationVerifier verifier;
+
+    private Builder() {}
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.servers.addAll(servers);
+      b.dialect = dialect;
+      b.encoding = encoding;
+      b.serialNumber = serialNumber;
+      b.password = password;
+      b.sslContext = sslContext;
+      b.trustManager = trustManager;
+      b.keyManagers = keyManagers;
+      b.device = device;
+      b.clock = clock;
+      b.sleeper = sleeper;
+      b.random = random;
+      b.okHttpClient = okHttpClient;
+      b.stateStore = stateStore;
+      b.memberDetectionTimeout = memberDetectionTimeout;
+      b.detectionPollInterval = detectionPollInterval;
+      b.retryPolicy = retryPolicy;
+      b.maxRounds = maxRounds;
+      b.maxTotalTime = maxTotalTime;
+      b.notificationDrainTimeout = notificationDrainTimeout;
+      b.imageFetchTimeout = imageFetchTimeout;
+      b.listener = listener;
+      b.verifier = verifier;
+      return b;
+    }
+
+    /**
+     * The bootstrap servers to try, in order: the redirect server first, then phone-home servers (base URLs
+     * such as {@code https://phs.example.net:8443}). Default: {@code https://redirect.juniper.net}.
+     */
+    public Builder bootstrapServers(String... urls) {
+      servers.clear();
+      for (String u : urls) {
+        addBootstrapServer(u);
+      }
+      return this;
+    }
+
+    public Builder addBootstrapServer(String url) {
+      Objects.requireNonNull(url, "url");
+      if (!url.startsWith("https://") && !url.startsWith("http://")) {
+        throw new IllegalArgumentException("bootstrap server must be an http(s) URL, was " + url);
+      }
+      servers.add(url);
+      return this;
+    }
+
+    /** The wire dialect (default {@link Dialect#JUNIPER}). */
+    public Builder dialect(Dialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /** The RFC 8572 encoding (default JSON); the Juniper dialect always uses XML. */
+    public Builder encoding(Encoding encoding) {
+      this.encoding = Objects.requireNonNull(encoding, "encoding");
+      return this;
+    }
+
+    /** The serial number to present (default: the device's, from {@link DeviceOperations#deviceInfo()}). */
+    public Builder serialNumber(String serialNumber) {
+      this.serialNumber = Objects.requireNonNull(serialNumber, "serialNumber");
+      return this;
+    }
+
+    /** The HTTP Basic password (default empty, as Junos PHC sends). */
+    public Builder password(String password) {
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /**
+     * TLS settings: the trust manager that authenticates bootstrap servers and the context that may carry the
+     * device's client certificate. Default: OkHttp's (the system trust store, no client certificate).
+     */
+    public Builder sslContext(SSLContext sslContext, X509TrustManager trustManager) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+      return this;
+    }
+
+    /** The device's client certificate, also used on connections to servers learned from redirects. */
+    public Builder keyManagers(KeyManager... keyManagers) {
+      this.keyManagers = keyManagers.clone();
+      return this;
+    }
+
+    /** The device or VC to provision. Required. */
+    public Builder deviceOperations(DeviceOperations device) {
+      this.device = Objects.requireNonNull(device, "device");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Randomness for backoff jitter and nonces (default a SecureRandom); seed one for repeatable tests. */
+    public Builder random(Random random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** The HTTP client to use (its settings are kept; TLS settings given here are applied on top). */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.okHttpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Where the process state is kept (default: on the VC's primary and backup). */
+    public Builder stateStore(StateStore store) {
+      this.stateStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** How long to wait for rebooted members to come back (default 10 minutes). */
+    public Builder memberDetectionTimeout(Duration timeout) {
+      this.memberDetectionTimeout = positive(timeout, "memberDetectionTimeout");
+      return this;
+    }
+
+    /** How often to look for members while detecting (default 15 seconds). */
+    public Builder detectionPollInterval(Duration interval) {
+      this.detectionPollInterval = positive(interval, "detectionPollInterval");
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Give up after this many rounds over the server list (default 0: never, like a device). */
+    public Builder maxRounds(int rounds) {
+      if (rounds < 0) {
+        throw new IllegalArgumentException("maxRounds must not be negative, was " + rounds);
+      }
+      this.maxRounds = rounds;
+      return this;
+    }
+
+    /** Give up after this much time since the process started (default: never). */
+    public Builder maxTotalTime(@Nullable Duration total) {
+      this.maxTotalTime = total == null ? null : positive(total, "maxTotalTime");
+      return this;
+    }
+
+    /** How long to keep trying to deliver the last notifications at the end of a run (default 10 minutes). */
+    public Builder notificationDrainTimeout(Duration timeout) {
+      this.notificationDrainTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** The time a device may take to fetch the image itself, per attempt (default 1 hour). */
+    public Builder imageFetchTimeout(Duration timeout) {
+      this.imageFetchTimeout = positive(timeout, "imageFetchTimeout");
+      return this;
+    }
+
+    public Builder eventListener(PhoneHomeEventListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Verifies every RFC 8572 answer (vouchers, owner certificates, signatures). Without one, unsigned data is
+     * accepted only from a server the TLS layer authenticated.
+     */
+    public Builder conveyedInformationVerifier(ConveyedInformationVerifier verifier) {
+      this.verifier = Objects.requireNonNull(verifier, "verifier");
+      return this;
+    }
+
+    public PhoneHomeClient build() {
+      return new PhoneHomeClient(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,1038 @@
+package dev.phonehome.phc.core.internal.engine;
+
+import dev.phonehome.phc.api.Bytes;
+import dev.phonehome.phc.api.PhcDeviceException;
+import dev.phonehome.phc.api.PhcException;
+import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.api.PhcTransportException;
+import dev.phonehome.phc.api.PhcTrustException;
+import dev.phonehome.phc.api.Sleeper;
+import dev.phonehome.phc.api.client.PhoneHomeEventListener;
+import dev.phonehome.phc.api.device.DeviceInfo;
+import dev.phonehome.phc.api.device.DeviceOperations;
+import dev.phonehome.phc.api.device.ScriptPhase;
+import dev.phonehome.phc.api.device.ScriptResult;
+import dev.phonehome.phc.api.device.StagedImage;
+import dev.phonehome.phc.api.device.SyslogSeverity;
+import dev.phonehome.phc.api.model.BootImage;
+import dev.phonehome.phc.api.model.BootstrapRequest;
+import dev.phonehome.phc.api.model.BootstrapServer;
+import dev.phonehome.phc.api.model.MemberRef;
+import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.OnboardingInformation;
+import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.model.ProgressType;
+import dev.phonehome.phc.api.model.ProvisioningMode;
+import dev.phonehome.phc.api.model.RedirectInformation;
+import dev.phonehome.phc.api.model.TopologyKind;
+import dev.phonehome.phc.api.model.VcMember;
+import dev.phonehome.phc.api.model.VcNotification;
+import dev.phonehome.phc.api.model.VirtualChassisTopology;
+import dev.phonehome.phc.core.client.BootstrapFailedException;
+import dev.phonehome.phc.core.client.MemberOutcome;
+import dev.phonehome.phc.core.client.PhoneHomeResult;
+import dev.phonehome.phc.core.client.RetryPolicy;
+import dev.phonehome.phc.core.client.StateStore;
+import dev.phonehome.phc.core.internal.engine.EngineState.MemberProgress;
+import dev.phonehome.phc.core.internal.engine.EngineState.PlannedMember;
+import dev.phonehome.phc.core.internal.engine.EngineState.Server;
+import dev.phonehome.phc.core.internal.engine.EngineState.Step;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The phone-home process of SPEC section 4 as a state machine over {@link EngineState}. Each step reads as the
+ * spec reads; the state is persisted at every step boundary (and after each member's install within a step), so
+ * a new engine built over the same device resumes exactly where the previous one stopped.
+ */
+public final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Pattern JUNOS_VERSION = Pattern.compile("(\\d+\\.\\d+[RXSIF]\\d+(?:-S\\d+)?(?:\\.\\d+)?)");
+  /** RFC 8572 section 2.1: redirects nest at most this deep. */
+  static final int MAX_REDIRECT_DEPTH = 10;
+  /** Prefixed to every progress message when the verifier runs in insecure lab mode. */
+  public static final String LAB_MODE_STAMP = "[INSECURE LAB MODE] ";
+
+  /** What the engine needs; built by {@code PhoneHomeClient.Builder}. */
+  public record Config(
+      List<Server> servers,
+      @Nullable String serialNumber,
+      DeviceOperations device,
+      Clock clock,
+      Sleeper sleeper,
+      Random random,
+      BootstrapTransport transport,
+      ImageStager.Factory stagerFactory,
+      StateStore stateStore,
+      Duration memberDetectionTimeout,
+      Duration detectionPollInterval,
+      RetryPolicy retry,
+      int maxRounds,
+      @Nullable Duration maxTotalTime,
+      Duration notificationDrainTimeout,
+      boolean signedDataPreferred,
+      boolean labModeInsecure,
+      PhoneHomeEventListener listener) {
+    public Config {
+      servers = List.copyOf(servers);
+      if (servers.isEmpty()) {
+        throw new IllegalArgumentException("at least one bootstrap server is needed");
+      }
+    }
+  }
+
+  private final Config c;
+  private final DeviceOperations device;
+  private final PhoneHomeEventListener listener;
+  private boolean primaryRebooted;
+
+  public Engine(Config config) {
+    this.c = Objects.requireNonNull(config, "config");
+    this.device = config.device();
+    this.listener = config.listener();
+  }
+
+  /** Runs the process to completion; see {@code PhoneHomeClient.run()}. */
+  public PhoneHomeResult run() throws InterruptedException {
+    EngineState s = loadState().orElse(null);
+    if (s == null) {
+      s = fresh();
+      listener.runStarted();
+      log.info("phone-home starting for {}", c.servers().get(0).url());
+    } else {
+      listener.runResumed(s.step.name());
+      log.info("phone-home resuming at step {}", s.step);
+      if (s.step == Step.COMPLETE) {
+        drainOutbox(s);
+        save(s);
+        return result(s, true);
+      }
+    }
+    try {
+      while (s.step != Step.COMPLETE) {
+        listener.stepStarted(s.step.name());
+        primaryRebooted = false;
+        Step next = execute(s);
+        if (primaryRebooted) {
+          // The primary rebooted: carry on from the state the new primary inherited (SPEC 4.2 step 6).
+          s = awaitNewPrimaryState(s);
+          continue;
+        }
+        s.step = next;
+        save(s);
+        flush(s);
+      }
+    } catch (BootstrapFailedException e) {
+      listener.runFailed(e);
+      throw e;
+    }
+    drainOutbox(s);
+    save(s);
+    listener.runCompleted();
+    return result(s, false);
+  }
+
+  // ------------------------------------------------------------------------------------------ the steps
+
+  private Step execute(EngineState s) throws InterruptedException {
+    return switch (s.step) {
+      case START -> start(s);
+      case REQUEST -> request(s);
+      case DISCOVER -> discover(s);
+      case PIN_ROLES -> pinRoles(s);
+      case STAGE_IMAGE -> stageImage(s);
+      case INSTALL_LINECARDS -> installLinecards(s);
+      case REBOOT_LINECARDS -> reboot(s, linecards(s), Step.DETECT_LINECARDS);
+      case DETECT_LINECARDS -> detect(s, linecards(s), Step.INSTALL_BACKUP);
+      case INSTALL_BACKUP -> installOne(s, MemberRole.BACKUP, Step.REBOOT_BACKUP, Step.INSTALL_PRIMARY);
+      case REBOOT_BACKUP -> reboot(s, byRole(s, MemberRole.BACKUP), Step.DETECT_BACKUP);
+      case DETECT_BACKUP -> detect(s, byRole(s, MemberRole.BACKUP), Step.INSTALL_PRIMARY);
+      case INSTALL_PRIMARY -> installOne(s, MemberRole.PRIMARY, Step.REBOOT_PRIMARY, Step.UNPIN_ROLES);
+      case REBOOT_PRIMARY -> rebootPrimary(s);
+      case DETECT_PRIMARY -> detectPrimary(s);
+      case UNPIN_ROLES -> unpinRoles(s);
+      case PRE_SCRIPTS -> scripts(s, ScriptPhase.PRE_CONFIGURATION);
+      case CONFIGURATION -> configuration(s);
+      case POST_SCRIPTS -> scripts(s, ScriptPhase.POST_CONFIGURATION);
+      case COMPLETE -> throw new IllegalStateException("nothing to execute at " + s.step);
+    };
+  }
+
+  /** SPEC 4.1 step 1: the process starts. */
+  private Step start(EngineState s) {
+    s.attempt++;
+    device.syslog(SyslogSeverity.INFO, "phone-home: starting (attempt " + s.attempt + ")");
+    return Step.REQUEST;
+  }
+
+  /** SPEC 4.1 step 2-3: contact the redirect server and the PHS list until one answers with onboarding data. */
+  private Step request(EngineState s) throws InterruptedException {
+    BootstrapRequest request = bootstrapRequest();
+    while (true) {
+      checkDeadline(s);
+      if (s.serverIndex >= s.servers.size()) {
+        s.round++;
+        if (c.maxRounds() > 0 && s.round >= c.maxRounds()) {
+          throw terminal(s, "gave up after " + s.round + " round(s) over the bootstrap server list");
+        }
+        s.servers = new ArrayList<>(s.configuredServers);
+        s.serverIndex = 0;
+        s.redirectDepth = 0;
+        Duration wait = c.retry().delay(s.round, c.random());
+        log.info("no bootstrap server succeeded in round {}; next round in {}", s.round, wait);
+        save(s);
+        c.sleeper().sleep(wait);
+        continue;
+      }
+      Server server = s.servers.get(s.serverIndex);
+      if (!s.serversTried.contains(server.url())) {
+        s.serversTried.add(server.url());
+      }
+      listener.serverRequested(server.url());
+      try {
+        BootstrapTransport.Answer answer = c.transport().fetch(server, request);
+        s.notClaimedPolls = 0;
+        if (answer.information() instanceof RedirectInformation redirect) {
+          if (s.redirectDepth >= MAX_REDIRECT_DEPTH) {
+            throw new PhcProtocolException("redirect information nested deeper than " + MAX_REDIRECT_DEPTH,
+                "$.redirect-information");
+          }
+          listener.redirected(server.url(), redirect.bootstrapServers().size());
+          List<Server> next = new ArrayList<>();
+          for (BootstrapServer b : redirect.bootstrapServers()) {
+            next.add(new Server(urlOf(b), answer.trusted() ? b.trustAnchor() : null));
+          }
+          log.info("{} redirects to {}", server.url(), next);
+          s.servers = next;
+          s.serverIndex = 0;
+          s.redirectDepth++;
+          continue;
+        }
+        OnboardingInformation info = (OnboardingInformation) answer.information();
+        listener.onboardingReceived(server.url());
+        s.provisioningServer = server.url();
+        s.serverTrusted = answer.trusted();
+        s.onboarding = info;
+        notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "phone-home client started bootstrapping"));
+        notify(s, ProgressReport.of(ProgressType.PARSING_INITIATED, "parsing onboarding information"));
+        notify(s, ProgressReport.of(ProgressType.PARSING_COMPLETE, "onboarding information parsed: " + describe(info)));
+        return Step.DISCOVER;
+      } catch (NotClaimedException e) {
+        serverFailed(s, server, e);
+        s.notClaimedPolls++;
+        if (s.notClaimedPolls <= c.retry().notClaimedPolls()) {
+          c.sleeper().sleep(c.retry().delay(s.notClaimedPolls, c.random()));
+        } else {
+          s.notClaimedPolls = 0;
+          s.serverIndex++;
+        }
+      } catch (PhcProtocolException e) {
+        serverFailed(s, server, e);
+        // Tell the server its answer could not be parsed (best effort; it is the one that must act).
+        enqueue(s, server.url(), ProgressReport.of(ProgressType.PARSING_ERROR, e.getMessage()));
+        flush(s);
+        s.serverIndex++;
+      } catch (PhcTransportException | PhcTrustException e) {
+        serverFailed(s, server, e);
+        s.serverIndex++;
+      }
+    }
+  }
+
+  /** SPEC 4.1 step 3-4: discover the members present and apply table 1. */
+  private Step discover(EngineState s) throws InterruptedException {
+    OnboardingInformation info = Objects.requireNonNull(s.onboarding);
+    VirtualChassisTopology topology = info.topology();
+    List<VcMember> found = members();
+    VcMember primary = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.PRIMARY).findFirst()
+        .orElseThrow(() -> new PhcDeviceException("members", null, "the device reports no primary member: " + found));
+    List<VcMember> planned = new ArrayList<>();
+    if (topology.kind() == TopologyKind.NONE) {
+      // Table 1, no topology, default mode: provision the primary as a standalone device.
+      planned.add(primary);
+    } else if (topology.kind() == TopologyKind.MINIMUM) {
+      // Table 1, minimum information: provision every member found.
+      found.stream().filter(VcMember::isPresent).forEach(planned::add);
+    } else {
+      Set<String> expected = new HashSet<>();
+      topology.members().forEach(m -> expected.add(m.serialNumber()));
+      if (topology.mode() == ProvisioningMode.STRICT) {
+        // Table 1, full, strict: every expected member must be present and up; re-check until the timeout.
+        Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
+        List<String> missing = missing(expected, found);
+        while (!missing.isEmpty() && c.clock().instant().isBefore(deadline)) {
+          log.info("strict provisioning: expected members {} not present; checking again", missing);
+          c.sleeper().sleep(c.detectionPollInterval());
+          found.clear();
+          found.addAll(members());
+          missing = missing(expected, found);
+        }
+        if (!missing.isEmpty()) {
+          reportDifference(s, topology, found);
+          notify(s, VcNotification.STRICT_DETECTION_FAILED_MEMBERS.aboutVc());
+          return startOver(s, "strict provisioning: members " + missing + " not present within "
+              + c.memberDetectionTimeout());
+        }
+        found.stream().filter(m -> m.isPresent() && expected.contains(m.serialNumber())).forEach(planned::add);
+      } else {
+        // Table 1, full, default: provision those found; report the difference.
+        found.stream().filter(VcMember::isPresent).forEach(planned::add);
+      }
+      reportDifference(s, topology, found);
+    }
+    BootImage image = info.bootImage();
+    s.targetVersion = image == null ? null : targetVersion(image);
+    boolean vc = topology.isVirtualChassis();
+    planned.sort((a, b) -> Integer.compare(a.memberId(), b.memberId()));
+    boolean anyPending = false;
+    for (VcMember m : planned) {
+      MemberRole role = m.role() == null ? MemberRole.LINECARD : m.role();
+      MemberProgress progress;
+      if (image == null) {
+        progress = MemberProgress.NOT_REQUIRED;
+      } else if (s.targetVersion != null && s.targetVersion.equals(m.version())) {
+        progress = MemberProgress.NOT_REQUIRED;
+        if (vc) {
+          notify(s, VcNotification.NO_UPGRADE_REQUIRED.about(m.ref()));
+        } else {
+          notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_COMPLETE, "No upgrade required: running " + m.version()));
+        }
+      } else {
+        progress = MemberProgress.PENDING;
+        anyPending = true;
+      }
+      s.members.add(new PlannedMember(m.memberId(), m.serialNumber(), role, progress));
+    }
+    if (!anyPending) {
+      return Step.PRE_SCRIPTS;
+    }
+    return vc ? Step.PIN_ROLES : Step.STAGE_IMAGE;
+  }
+
+  /** SPEC 4.1 step 5: pin the primary and backup roles while images are upgraded. */
+  private Step pinRoles(EngineState s) {
+    List<VcMember> found = members();
+    Optional<VcMember> primary = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.PRIMARY).findFirst();
+    Optional<VcMember> backup = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.BACKUP).findFirst();
+    if (primary.isPresent() && backup.isPresent()) {
+      device.pinRoles(primary.get().memberId(), backup.get().memberId());
+      s.pinnedPrimary = primary.get().memberId();
+      s.pinnedBackup = backup.get().memberId();
+    }
+    return Step.STAGE_IMAGE;
+  }
+
+  /** SPEC 4.2 step 2: download and verify the image once. */
+  private Step stageImage(EngineState s) throws InterruptedException {
+    BootImage image = Objects.requireNonNull(Objects.requireNonNull(s.onboarding).bootImage());
+    notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_INITIATED, "downloading " + image.fileName()));
+    if (image.verifications().isEmpty()) {
+      notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_WARNING, "no checksum given for " + image.fileName()));
+    }
+    ImageStager stager = c.stagerFactory().create(() -> checkDeadline(s));
+    StagedImage staged = stager.stage(image, warning -> {
+      notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_WARNING, warning));
+      flush(s);
+    });
+    s.stagedPath = staged.path();
+    s.stagedSize = staged.size();
+    return Step.INSTALL_LINECARDS;
+  }
+
+  /** SPEC 4.2 step 3.1: install on the linecards one after another in member-id order. */
+  private Step installLinecards(EngineState s) {
+    List<PlannedMember> pending = new ArrayList<>();
+    for (PlannedMember m : linecards(s)) {
+      if (m.progress == MemberProgress.PENDING) {
+        pending.add(m);
+      }
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      PlannedMember m = pending.get(i);
+      boolean last = i == pending.size() - 1;
+      if (!install(s, m, last ? VcNotification.IMAGE_INSTALLED_REBOOTING : VcNotification.IMAGE_INSTALLED_NEXT_MEMBER)) {
+        if (strict(s)) {
+          return startOver(s, "strict provisioning: image failed to install on member " + m.memberId);
+        }
+      }
+      save(s);
+    }
+    for (PlannedMember m : linecards(s)) {
+      if (m.progress == MemberProgress.INSTALLED || m.progress == MemberProgress.REBOOTING) {
+        return Step.REBOOT_LINECARDS;
+      }
+    }
+    return Step.INSTALL_BACKUP;
+  }
+
+  /** SPEC 4.2 step 3.2 and 3.3: install on the backup, or on the primary. */
+  private Step installOne(EngineState s, MemberRole role, Step thenReboot, Step otherwise) {
+    for (PlannedMember m : byRole(s, role)) {
+      if (m.progress == MemberProgress.PENDING) {
+        if (install(s, m, VcNotification.IMAGE_INSTALLED_REBOOTING)) {
+          return thenReboot;
+        }
+        if (strict(s)) {
+          return startOver(s, "strict provisioning: image failed to install on member " + m.memberId);
+        }
+      } else if (m.progress == MemberProgress.INSTALLED || m.progress == MemberProgress.REBOOTING) {
+        return thenReboot;
+      }
+    }
+    return otherwise;
+  }
+
+  private boolean install(EngineState s, PlannedMember m, VcNotification success) {
+    try {
+      device.installImage(m.memberId, new StagedImage(Objects.requireNonNull(s.stagedPath), s.stagedSize));
+      m.progress = MemberProgress.INSTALLED;
+      if (vc(s)) {
+        notify(s, success.about(ref(m)));
+      }
+      return true;
+    } catch (PhcDeviceException e) {
+      log.warn("install on member {} failed: {}", m.memberId, e.getMessage());
+      m.progress = MemberProgress.INSTALL_FAILED;
+      if (!vc(s)) {
+        notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_ERROR, e.getMessage()));
+      } else if (strict(s)) {
+        notify(s, VcNotification.IMAGE_INSTALLATION_FAILED.about(ref(m)));
+      } else {
+        notify(s, VcNotification.UPGRADE_FAILED.about(ref(m)));
+      }
+      return false;
+    }
+  }
+
+  /** SPEC 4.2 step 3: reboot members at the same time (those not already rebooted or back on the image). */
+  private Step reboot(EngineState s, List<PlannedMember> group, Step next) {
+    List<PlannedMember> toReboot = new ArrayList<>();
+    for (PlannedMember m : group) {
+      if (m.progress == MemberProgress.INSTALLED || m.progress == MemberProgress.REBOOTING) {
+        toReboot.add(m);
+      }
+    }
+    if (toReboot.isEmpty()) {
+      return next;
+    }
+    boolean resuming = toReboot.stream().anyMatch(m -> m.progress == MemberProgress.REBOOTING);
+    List<Integer> ids = new ArrayList<>();
+    if (resuming) {
+      // A previous engine may have initiated the reboot already: reboot only members still up on the old software.
+      Map<Integer, VcMember> now = byId(members());
+      for (PlannedMember m : toReboot) {
+        VcMember v = now.get(m.memberId);
+        if (v != null && v.isPresent() && !Objects.equals(v.version(), s.targetVersion)) {
+          ids.add(m.memberId);
+        }
+      }
+    } else {
+      toReboot.forEach(m -> ids.add(m.memberId));
+    }
+    for (PlannedMember m : toReboot) {
+      m.progress = MemberProgress.REBOOTING;
+    }
+    s.detectDeadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    if (next == Step.DETECT_LINECARDS && !resuming) {
+      // Queued with the state saved before the reboot, so that a crash right after it cannot lose it.
+      notify(s, VcNotification.LINECARD_REBOOT_INITIATED.aboutVc());
+    }
+    save(s);
+    if (!ids.isEmpty()) {
+      device.reboot(ids);
+    }
+    return next;
+  }
+
+  /**
+   * SPEC 4.2 step 3.3: the state is synced to the backup, then the primary reboots. The primary role moves to
+   * the backup (step 5) and the process carries on from the state the new primary inherited (step 6).
+   */
+  private Step rebootPrimary(EngineState s) {
+    List<PlannedMember> primary = byRole(s, MemberRole.PRIMARY);
+    PlannedMember p = primary.get(0);
+    boolean resuming = p.progress == MemberProgress.REBOOTING;
+    if (resuming) {
+      Map<Integer, VcMember> now = byId(members());
+      VcMember v = now.get(p.memberId);
+      boolean stillUpOnOldSoftware = v != null && v.isPresent() && !Objects.equals(v.version(), s.targetVersion);
+      if (!stillUpOnOldSoftware) {
+        return Step.DETECT_PRIMARY;
+      }
+    }
+    p.progress = MemberProgress.REBOOTING;
+    s.detectDeadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    if (vc(s)) {
+      notify(s, ProgressReport.builder(ProgressType.BOOT_IMAGE_INSTALLED_REBOOTING)
+          .message("image installed on every member; rebooting the primary (member " + p.memberId + ")").build());
+    } else {
+      notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_INSTALLED_REBOOTING, "image installed; rebooting"));
+    }
+    s.step = Step.DETECT_PRIMARY;
+    save(s); // the state now is on the backup too: whoever is primary next resumes at DETECT_PRIMARY
+    flush(s);
+    try {
+      device.reboot(List.of(p.memberId));
+    } catch (PhcDeviceException e) {
+      if (!e.sessionLost()) {
+        throw e;
+      }
+      log.info("session lost while rebooting the primary, as expected: {}", e.getMessage());
+    }
+    primaryRebooted = true;
+    return Step.DETECT_PRIMARY;
+  }
+
+  /** SPEC 4.2 steps 4-6 for the old primary; reboots it first if a crash came between saving and rebooting. */
+  private Step detectPrimary(EngineState s) throws InterruptedException {
+    List<PlannedMember> primary = byRole(s, MemberRole.PRIMARY);
+    if (primary.isEmpty()) {
+      return Step.UNPIN_ROLES;
+    }
+    PlannedMember p = primary.get(0);
+    if (p.progress == MemberProgress.REBOOTING) {
+      try {
+        VcMember v = byId(members()).get(p.memberId);
+        if (v != null && v.isPresent() && v.role() == MemberRole.PRIMARY
+            && !Objects.equals(v.version(), s.targetVersion)) {
+          log.info("the primary (member {}) has not rebooted yet: rebooting it now", p.memberId);
+          return rebootPrimary(s);
+        }
+      } catch (PhcDeviceException e) {
+        if (!e.sessionLost()) {
+          throw e;
+        }
+      }
+    }
+    return detect(s, primary, Step.UNPIN_ROLES);
+  }
+
+  /** SPEC 4.2 step 6: the engine carries on from the state stored on the new primary. */
+  private EngineState awaitNewPrimaryState(EngineState previous) throws InterruptedException {
+    Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    while (true) {
+      try {
+        Optional<EngineState> inherited = loadState();
+        if (inherited.isPresent()) {
+          EngineState s = inherited.get();
+          listener.runResumed(s.step.name());
+          log.info("resuming on the new primary at step {}", s.step);
+          return s;
+        }
+        throw new PhcDeviceException("load-state", null, "the new primary holds no phone-home state");
+      } catch (PhcDeviceException e) {
+        if (!e.sessionLost() && c.clock().instant().isAfter(deadline)) {
+          throw e;
+        }
+        if (c.clock().instant().isAfter(deadline)) {
+          log.warn("no new primary answered within {}; carrying on with the state in memory",
+              c.memberDetectionTimeout());
+          return previous;
+        }
+        c.sleeper().sleep(c.detectionPollInterval());
+      }
+    }
+  }
+
+  /** SPEC 4.2 step 4: detect that rebooted members are back; table 1 decides what a failure means. */
+  private Step detect(EngineState s, List<PlannedMember> group, Step next) throws InterruptedException {
+    List<PlannedMember> waiting = new ArrayList<>();
+    for (PlannedMember m : group) {
+      if (m.progress == MemberProgress.REBOOTING) {
+        waiting.add(m);
+      }
+    }
+    Instant deadline = s.detectDeadline != null ? s.detectDeadline : c.clock().instant().plus(c.memberDetectionTimeout());
+    boolean anyFailed = false;
+    while (!waiting.isEmpty()) {
+      Map<Integer, VcMember> now;
+      try {
+        now = byId(members());
+      } catch (PhcDeviceException e) {
+        if (!e.sessionLost()) {
+          throw e;
+        }
+        now = Map.of(); // the VC is reachable again later (a standalone device rebooting)
+      }
+      for (var it = waiting.iterator(); it.hasNext(); ) {
+        PlannedMember m = it.next();
+        VcMember v = now.get(m.memberId);
+        if (v == null || !v.isPresent() || !settled(s, m, now)) {
+          continue;
+        }
+        it.remove();
+        if (Objects.equals(v.version(), s.targetVersion)) {
+          m.progress = MemberProgress.UPGRADED;
+          if (!vc(s)) {
+            notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_COMPLETE, "Successfully upgraded to " + v.version()));
+          } else {
+            notify(s, (m.initialRole == MemberRole.PRIMARY ? VcNotification.UPGRADED : VcNotification.DETECTED_AND_UPGRADED)
+                .about(v.ref()));
+          }
+        } else {
+          m.progress = MemberProgress.UPGRADE_FAILED;
+          anyFailed = true;
+          if (!vc(s)) {
+            notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_ERROR, "still running " + v.version() + " after the upgrade"));
+          } else {
+            notify(s, VcNotification.DETECTED_BUT_UPGRADE_FAILED.about(v.ref()));
+          }
+        }
+      }
+      if (waiting.isEmpty()) {
+        break;
+      }
+      if (!c.clock().instant().isBefore(deadline)) {
+        for (PlannedMember m : waiting) {
+          m.progress = MemberProgress.DETECTION_FAILED;
+          anyFailed = true;
+          if (vc(s)) {
+            notify(s, VcNotification.DETECTION_FAILED.about(ref(m)));
+          } else {
+            notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_ERROR, "Did not come up post image upgrade"));
+          }
+        }
+        waiting.clear();
+        break;
+      }
+      flush(s);
+      c.sleeper().sleep(c.detectionPollInterval());
+    }
+    s.detectDeadline = null;
+    if (anyFailed && strict(s)) {
+      notify(s, VcNotification.STRICT_BOOTSTRAP_FAILURE.aboutVc());
+      return startOver(s, "strict provisioning: members not back on the image within " + c.memberDetectionTimeout());
+    }
+    if (next == Step.UNPIN_ROLES && vc(s)) {
+      notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_COMPLETE, "image phase complete for the Virtual Chassis"));
+    }
+    return next;
+  }
+
+  /**
+   * A rebooted backup counts as back once the VC has a backup again (the primary's failover needs one); the old
+   * primary once it took the backup role after rejoining as linecard (SPEC 4.2 step 6), when the VC had a backup.
+   */
+  private static boolean settled(EngineState s, PlannedMember m, Map<Integer, VcMember> now) {
+    if (m.initialRole == MemberRole.BACKUP) {
+      return now.values().stream().anyMatch(v -> v.isPresent() && v.role() == MemberRole.BACKUP);
+    }
+    if (m.initialRole == MemberRole.PRIMARY && vc(s) && s.pinnedBackup != null) {
+      // Back as backup; or primary again when the VC had nobody to fail over to and re-formed around it.
+      VcMember v = now.get(m.memberId);
+      return v != null && (v.role() == MemberRole.BACKUP || v.role() == MemberRole.PRIMARY);
+    }
+    return true;
+  }
+
+  /** SPEC 4.1 step 5: undo the role pins. */
+  private Step unpinRoles(EngineState s) {
+    if (s.pinnedPrimary != null) {
+      device.unpinRoles();
+      s.pinnedPrimary = null;
+      s.pinnedBackup = null;
+    }
+    return Step.PRE_SCRIPTS;
+  }
+
+  /** SPEC 4.3 steps 1 and 3: run every pre- or post-configuration script. */
+  private Step scripts(EngineState s, ScriptPhase phase) {
+    OnboardingInformation info = Objects.requireNonNull(s.onboarding);
+    boolean pre = phase == ScriptPhase.PRE_CONFIGURATION;
+    List<Bytes> scripts = pre ? info.preConfigurationScripts() : info.postConfigurationScripts();
+    Step next = pre ? Step.CONFIGURATION : Step.COMPLETE;
+    if (scripts.isEmpty()) {
+      return finishScripts(s, next);
+    }
+    ProgressType initiated = pre ? ProgressType.PRE_SCRIPT_INITIATED : ProgressType.POST_SCRIPT_INITIATED;
+    ProgressType error = pre ? ProgressType.PRE_SCRIPT_ERROR : ProgressType.POST_SCRIPT_ERROR;
+    ProgressType complete = pre ? ProgressType.PRE_SCRIPT_COMPLETE : ProgressType.POST_SCRIPT_COMPLETE;
+    if (s.scriptsDone == 0) {
+      notify(s, ProgressReport.of(initiated, "running " + scripts.size() + " " + phaseName(phase) + " script(s)"));
+    }
+    while (s.scriptsDone < scripts.size()) {
+      int n = s.scriptsDone + 1;
+      ScriptResult r;
+      try {
+        r = device.runScript(phase, scripts.get(s.scriptsDone));
+      } catch (PhcDeviceException e) {
+        r = new ScriptResult(-1, e.getMessage());
+      }
+      if (!r.succeeded()) {
+        notify(s, ProgressReport.of(error, phaseName(phase) + " script " + n + " exited with " + r.exitStatus()
+            + (r.output().isBlank() ? "" : ": " + abbreviate(r.output()))));
+        s.scriptsDone = 0;
+        return startOver(s, phaseName(phase) + " script " + n + " failed with exit status " + r.exitStatus());
+      }
+      s.scriptsDone++;
+      save(s);
+    }
+    s.scriptsDone = 0;
+    notify(s, ProgressReport.of(complete, scripts.size() + " " + phaseName(phase) + " script(s) succeeded"));
+    return finishScripts(s, next);
+  }
+
+  private Step finishScripts(EngineState s, Step next) {
+    if (next == Step.COMPLETE) {
+      complete(s);
+    }
+    return next;
+  }
+
+  /** SPEC 4.3 step 2: load and commit the configuration. */
+  private Step configuration(EngineState s) {
+    OnboardingInformation info = Objects.requireNonNull(s.onboarding);
+    Bytes config = info.configuration();
+    if (config == null) {
+      return Step.POST_SCRIPTS;
+    }
+    notify(s, ProgressReport.of(ProgressType.CONFIG_INITIATED,
+        "applying configuration (" + info.configurationHandling().yangName() + ")"));
+    try {
+      device.loadConfiguration(config, info.configurationHandling());
+      device.commitConfiguration();
+    } catch (PhcDeviceException e) {
+      notify(s, ProgressReport.of(ProgressType.CONFIG_ERROR, e.getMessage()));
+      return startOver(s, "configuration failed: " + e.getMessage());
+    }
+    notify(s, ProgressReport.of(ProgressType.CONFIG_COMPLETE, "configuration committed"));
+    return Step.POST_SCRIPTS;
+  }
+
+  /** SPEC 4.4: log the completion and tell the PHS. */
+  private void complete(EngineState s) {
+    List<String> failed = new ArrayList<>();
+    for (PlannedMember m : s.members) {
+      if (m.progress != MemberProgress.UPGRADED && m.progress != MemberProgress.NOT_REQUIRED) {
+        failed.add("member " + m.memberId + " (" + m.progress.name().toLowerCase(java.util.Locale.ROOT) + ")");
+      }
+    }
+    String message = failed.isEmpty()
+        ? "phone-home bootstrap complete"
+        : "phone-home bootstrap complete; failed members: " + String.join(", ", failed);
+    device.syslog(SyslogSeverity.NOTICE, "phone-home: " + message);
+    log.info(message);
+    notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_COMPLETE, message));
+  }
+
+  /**
+   * Start over with the next PHS (strict failures, scripts and configuration errors): undo the pins, forget the
+   * onboarding data, keep the notifications for the server that gave it.
+   */
+  private Step startOver(EngineState s, String reason) {
+    log.warn("starting over with the next bootstrap server: {}", reason);
+    device.syslog(SyslogSeverity.ERROR, "phone-home: " + reason + "; trying the next phone-home server");
+    if (s.provisioningServer != null) {
+      s.lastErrors.put(s.provisioningServer, reason);
+    }
+    if (s.pinnedPrimary != null) {
+      try {
+        device.unpinRoles();
+      } catch (PhcDeviceException e) {
+        log.warn("could not undo the role pins: {}", e.getMessage());
+      }
+    }
+    s.resetAttempt();
+    s.serverIndex++;
+    return Step.REQUEST;
+  }
+
+  // ------------------------------------------------------------------------------------------ notifications
+
+  /** Queues a notification for the PHS that gave the onboarding data, and writes it to syslog and SLF4J. */
+  private void notify(EngineState s, ProgressReport report) {
+    enqueue(s, Objects.requireNonNull(s.provisioningServer, "no server to notify"), report);
+  }
+
+  private void enqueue(EngineState s, String server, ProgressReport report) {
+    if (c.labModeInsecure()) {
+      // The trust layer accepted unsigned data from an untrusted server: every report says so.
+      report = report.toBuilder().message(LAB_MODE_STAMP + Objects.toString(report.message(), "")).build();
+    }
+    String line = "phone-home: " + report.type().name() + ": " + Objects.toString(report.message(), "");
+    SyslogSeverity severity = report.type().isError() ? SyslogSeverity.ERROR : SyslogSeverity.INFO;
+    try {
+      device.syslog(severity, line);
+    } catch (PhcDeviceException e) {
+      log.debug("syslog failed: {}", e.getMessage());
+    }
+    if (report.type().isError()) {
+      log.warn("{}", line);
+    } else {
+      log.info("{}", line);
+    }
+    s.outbox.add(new EngineState.Outbound(server, report));
+    listener.notificationQueued(report);
+  }
+
+  /** Delivers queued notifications in order; stops at the first that cannot be delivered now. */
+  private boolean flush(EngineState s) {
+    boolean changed = false;
+    try {
+      while (!s.outbox.isEmpty()) {
+        EngineState.Outbound o = s.outbox.get(0);
+        try {
+          c.transport().report(serverFor(s, o.server()), o.report());
+        } catch (PhcProtocolException | PhcTrustException e) {
+          log.warn("{} refused notification {}: {}", o.server(), o.report(), e.getMessage());
+        } catch (PhcTransportException e) {
+          log.debug("{} unreachable for notifications: {}", o.server(), e.getMessage());
+          return false;
+        }
+        s.outbox.remove(0);
+        s.delivered.add(o);
+        changed = true;
+        listener.notificationDelivered(o.report());
+      }
+      return true;
+    } finally {
+      if (changed) {
+        save(s);
+      }
+    }
+  }
+
+  /** At the end: keep trying to deliver, with backoff, for at most the drain timeout; the rest stays persisted. */
+  private void drainOutbox(EngineState s) throws InterruptedException {
+    Instant until = c.clock().instant().plus(c.notificationDrainTimeout());
+    for (int attempt = 1; !flush(s); attempt++) {
+      if (!c.clock().instant().isBefore(until)) {
+        log.warn("{} notification(s) not delivered yet; they stay queued for the next run", s.outbox.size());
+        return;
+      }
+      c.sleeper().sleep(c.retry().delay(attempt, c.random()));
+    }
+  }
+
+  private Server serverFor(EngineState s, String url) {
+    for (Server x : s.servers) {
+      if (x.url().equals(url)) {
+        return x;
+      }
+    }
+    for (Server x : s.configuredServers) {
+      if (x.url().equals(url)) {
+        return x;
+      }
+    }
+    return new Server(url, null);
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  private EngineState fresh() {
+    EngineState s = new EngineState();
+    s.configuredServers = new ArrayList<>(c.servers());
+    s.servers = new ArrayList<>(c.servers());
+    s.startedAt = c.clock().instant();
+    return s;
+  }
+
+  private Optional<EngineState> loadState() {
+    Optional<Bytes> bytes = c.stateStore().load();
+    return bytes.map(StateCodec::decode);
+  }
+
+  private void save(EngineState s) {
+    try {
+      c.stateStore().save(StateCodec.encode(s));
+    } catch (PhcDeviceException e) {
+      if (!e.sessionLost()) {
+        throw e;
+      }
+      // The device is rebooting; the state is saved again at the next boundary.
+      log.debug("state not saved while the device is unreachable: {}", e.getMessage());
+    }
+  }
+
+  private BootstrapRequest bootstrapRequest() {
+    DeviceInfo info = device.deviceInfo();
+    String serial = c.serialNumber() != null ? c.serialNumber() : info.serialNumber();
+    Bytes nonce = null;
+    if (c.signedDataPreferred()) {
+      byte[] n = new byte[16];
+      c.random().nextBytes(n);
+      nonce = Bytes.of(n);
+    }
+    return new BootstrapRequest(serial, info.hwModel(), info.osName(), info.osVersion(), nonce, c.signedDataPreferred());
+  }
+
+  private void checkDeadline(EngineState s) {
+    if (c.maxTotalTime() != null && s.startedAt != null
+        && !c.clock().instant().isBefore(s.startedAt.plus(c.maxTotalTime()))) {
+      throw terminal(s, "gave up after the configured total time of " + c.maxTotalTime());
+    }
+  }
+
+  private BootstrapFailedException terminal(EngineState s, String reason) {
+    BootstrapFailedException e = new BootstrapFailedException(reason, s.lastErrors);
+    // A later run starts afresh (like a device that reboots), keeping undelivered notifications.
+    EngineState next = fresh();
+    next.outbox.addAll(s.outbox);
+    next.delivered.addAll(s.delivered);
+    save(next);
+    return e;
+  }
+
+  private void serverFailed(EngineState s, Server server, PhcException e) {
+    log.info("bootstrap server {} failed: {}", server.url(), e.getMessage());
+    s.lastErrors.put(server.url(), e.getClass().getSimpleName() + ": " + e.getMessage());
+    listener.serverFailed(server.url(), e);
+  }
+
+  private List<VcMember> members() {
+    return new ArrayList<>(device.members());
+  }
+
+  private static Map<Integer, VcMember> byId(List<VcMember> members) {
+    Map<Integer, VcMember> out = new TreeMap<>();
+    members.forEach(m -> out.put(m.memberId(), m));
+    return out;
+  }
+
+  private static List<String> missing(Set<String> expected, List<VcMember> found) {
+    List<String> missing = new ArrayList<>();
+    for (String serial : expected) {
+      boolean present = found.stream().anyMatch(m -> m.isPresent() && m.serialNumber().equals(serial));
+      if (!present) {
+        missing.add(serial);
+      }
+    }
+    missing.sort(null);
+    return missing;
+  }
+
+  /** Table 1, full information: report members the PHS expects that are absent, and members it does not know. */
+  private void reportDifference(EngineState s, VirtualChassisTopology topology, List<VcMember> found) {
+    Set<String> expected = new HashSet<>();
+    topology.members().forEach(m -> expected.add(m.serialNumber()));
+    List<String> missing = missing(expected, found);
+    List<String> extra = new ArrayList<>();
+    for (VcMember m : found) {
+      if (m.isPresent() && !expected.contains(m.serialNumber())) {
+        extra.add("member " + m.memberId() + " (serial " + m.serialNumber() + ")");
+      }
+    }
+    if (missing.isEmpty() && extra.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder("the Virtual Chassis differs from the phone-home server's member list:");
+    if (!missing.isEmpty()) {
+      sb.append(" missing ").append(String.join(", ", missing)).append(';');
+    }
+    if (!extra.isEmpty()) {
+      sb.append(" not listed ").append(String.join(", ", extra)).append(';');
+    }
+    sb.setLength(sb.length() - 1);
+    notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_WARNING, sb.toString()));
+  }
+
+  private static List<PlannedMember> linecards(EngineState s) {
+    return byRole(s, MemberRole.LINECARD);
+  }
+
+  private static List<PlannedMember> byRole(EngineState s, MemberRole role) {
+    List<PlannedMember> out = new ArrayList<>();
+    for (PlannedMember m : s.members) {
+      if (m.initialRole == role) {
+        out.add(m);
+      }
+    }
+    out.sort((a, b) -> Integer.compare(a.memberId, b.memberId));
+    return out;
+  }
+
+  private MemberRef ref(PlannedMember m) {
+    // Notifications carry the member's current role; fall back to its role at discovery when it is down.
+    try {
+      for (VcMember v : device.members()) {
+        if (v.memberId() == m.memberId && v.role() != null) {
+          return new MemberRef(m.memberId, m.serialNumber, v.role());
+        }
+      }
+    } catch (PhcDeviceException e) {
+      log.debug("members unavailable for a notification: {}", e.getMessage());
+    }
+    return new MemberRef(m.memberId, m.serialNumber, m.initialRole);
+  }
+
+  private static boolean strict(EngineState s) {
+    return s.onboarding != null && s.onboarding.topology().mode() == ProvisioningMode.STRICT;
+  }
+
+  private static boolean vc(EngineState s) {
+    return s.onboarding != null && s.onboarding.topology().isVirtualChassis();
+  }
+
+  /** The version a boot image installs: os-version, else read from a Junos-style file name. */
+  static @Nullable String targetVersion(BootImage image) {
+    if (image.osVersion() != null && !image.osVersion().isBlank()) {
+      return image.osVersion();
+    }
+    Matcher m = JUNOS_VERSION.matcher(image.fileName());
+    return m.find() ? m.group(1) : null;
+  }
+
+  static String urlOf(BootstrapServer b) {
+    String host = b.address();
+    if (host.startsWith("https://") || host.startsWith("http://")) {
+      return b.port() == null ? host : host + ":" + b.port();
+    }
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "https://" + host + (b.effectivePort() == 443 ? "" : ":" + b.effectivePort());
+  }
+
+  private static String describe(OnboardingInformation info) {
+    BootImage image = info.bootImage();
+    VirtualChassisTopology t = info.topology();
+    return "image " + (image == null ? "none" : image.fileName())
+        + ", topology " + t.kind().name().toLowerCase(java.util.Locale.ROOT)
+        + (t.kind() == TopologyKind.NONE ? "" : " (" + t.mode().yangName() + ", " + t.members().size() + " members)")
+        + ", configuration " + (info.configuration() == null ? "none" : info.configurationHandling().yangName())
+        + ", " + info.preConfigurationScripts().size() + " pre / " + info.postConfigurationScripts().size()
+        + " post scripts";
+  }
+
+  private static String phaseName(ScriptPhase phase) {
+    return phase == ScriptPhase.PRE_CONFIGURATION ? "pre-configuration" : "post-configuration";
+  }
+
+  private static String abbreviate(String s) {
+    String t = s.strip();
+    return t.length() <= 200 ? t : t.substring(0, 197) + "...";
+  }
+
+  private PhoneHomeResult result(EngineState s, boolean alreadyCompleted) {
+    List<MemberOutcome> members = new ArrayList<>();
+    for (PlannedMember m : s.members) {
+      members.add(new MemberOutcome(m.memberId, m.serialNumber, m.initialRole, switch (m.progress) {
+        case NOT_REQUIRED -> MemberOutcome.Status.NOT_REQUIRED;
+        case UPGRADED -> MemberOutcome.Status.UPGRADED;
+        case INSTALL_FAILED -> MemberOutcome.Status.INSTALL_FAILED;
+        case UPGRADE_FAILED -> MemberOutcome.Status.UPGRADE_FAILED;
+        case DETECTION_FAILED -> MemberOutcome.Status.DETECTION_FAILED;
+        case PENDING, INSTALLED, REBOOTING -> MemberOutcome.Status.NOT_DONE;
+      }));
+    }
+    List<ProgressReport> sent = s.delivered.stream().map(EngineState.Outbound::report).toList();
+    List<ProgressReport> pending = s.outbox.stream().map(EngineState.Outbound::report).toList();
+    return new PhoneHomeResult(alreadyCompleted, s.provisioningServer, members, s.serversTried, sent, pending);
+  }
+}

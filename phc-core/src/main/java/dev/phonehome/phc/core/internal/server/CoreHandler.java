@@ -1,0 +1,446 @@
+package dev.phonehome.phc.core.internal.server;
+
+import dev.phonehome.phc.api.Bytes;
+import dev.phonehome.phc.api.Dialect;
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.api.model.BootstrapRequest;
+import dev.phonehome.phc.api.model.BootstrappingData;
+import dev.phonehome.phc.api.model.JuniperDevice;
+import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.model.ReportingLevel;
+import dev.phonehome.phc.api.server.AuthResult;
+import dev.phonehome.phc.api.server.DeviceAuthenticator;
+import dev.phonehome.phc.api.server.DeviceCredentials;
+import dev.phonehome.phc.api.server.ProvisioningRecord;
+import dev.phonehome.phc.api.server.ProvisioningRecords;
+import dev.phonehome.phc.core.internal.codec.CodecLimits;
+import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
+import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
+import dev.phonehome.phc.core.internal.codec.MediaTypes;
+import dev.phonehome.phc.core.internal.codec.RestconfErrors;
+import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
+import dev.phonehome.phc.core.internal.trust.ConveyedInformationSigner;
+import dev.phonehome.phc.core.server.PhoneHomeHandler;
+import dev.phonehome.phc.core.server.ServerLimits;
+import dev.phonehome.phc.core.server.ServerRequest;
+import dev.phonehome.phc.core.server.ServerResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport-neutral server core: routing of both dialects (SPEC 2.1 and 2.2), authentication and
+ * authorisation, limits, record lookup with cached encodings, progress storage.
+ */
+public final class CoreHandler implements PhoneHomeHandler {
+  private static final Logger log = LoggerFactory.getLogger(CoreHandler.class);
+
+  public static final String JUNIPER_DEVICE_PREFIX =
+      "/restconf/data/juniper-zerotouch-bootstrap-server:devices/device=";
+  public static final String RFC_OPERATIONS_PREFIX = "/restconf/operations/";
+  public static final String GET_BOOTSTRAPPING_DATA =
+      RFC_OPERATIONS_PREFIX + "ietf-sztp-bootstrap-server:get-bootstrapping-data";
+  public static final String REPORT_PROGRESS = RFC_OPERATIONS_PREFIX + "ietf-sztp-bootstrap-server:report-progress";
+  private static final String JUNIPER_XML_LEGACY = "application/yang.data+xml";
+
+  private final ProvisioningRecords records;
+  private final DeviceAuthenticator authenticator;
+  private final ProgressStore progress;
+  private final @Nullable ConveyedInformationSigner signer;
+  private final @Nullable ReportingLevel reportingLevel;
+  private final ServerLimits limits;
+  private final CodecLimits codecLimits;
+  private final Semaphore inFlight;
+  private final ConcurrentHashMap<String, CachedAnswer> answers = new ConcurrentHashMap<>();
+
+  public CoreHandler(ProvisioningRecords records, DeviceAuthenticator authenticator, ProgressStore progress,
+      @Nullable ConveyedInformationSigner signer, @Nullable ReportingLevel reportingLevel, ServerLimits limits) {
+    this.records = records;
+    this.authenticator = authenticator;
+    this.progress = progress;
+    this.signer = signer;
+    this.reportingLevel = reportingLevel;
+    this.limits = limits;
+    this.codecLimits = new CodecLimits(limits.maxRequestBodyBytes(), limits.maxRequestBodyBytes());
+    this.inFlight = new Semaphore(limits.maxConcurrentRequests());
+  }
+
+  @Override
+  public ServerResponse handle(ServerRequest request) {
+    if (!inFlight.tryAcquire()) {
+      return error(503, Encoding.XML, "resource-denied", "too many requests in progress; retry later", null,
+          Map.of("Retry-After", "1"));
+    }
+    try {
+      return route(request);
+    } catch (HttpError e) {
+      return error(e.status, e.encoding, e.tag, e.getMessage(), e.path, e.headers);
+    } catch (RuntimeException e) {
+      log.error("internal error handling {}", request, e);
+      return error(500, Encoding.XML, "operation-failed", "internal error", null, Map.of());
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  private ServerResponse route(ServerRequest request) {
+    String path = request.rawPath();
+    if (path.startsWith(JUNIPER_DEVICE_PREFIX)) {
+      return juniper(request, path.substring(JUNIPER_DEVICE_PREFIX.length()));
+    }
+    if (path.startsWith(RFC_OPERATIONS_PREFIX)) {
+      Encoding enc = errorEncoding(request);
+      if (path.equals(GET_BOOTSTRAPPING_DATA) || path.equals(REPORT_PROGRESS)) {
+        requireMethod(request, "POST", enc);
+        return path.equals(GET_BOOTSTRAPPING_DATA) ? getBootstrappingData(request) : reportProgress(request);
+      }
+      throw new HttpError(404, enc, "invalid-value",
+          "unknown operation '" + Serials.printable(path.substring(RFC_OPERATIONS_PREFIX.length())) + "'", null);
+    }
+    throw new HttpError(404, errorEncoding(request), "invalid-value",
+        "no such resource '" + Serials.printable(path) + "'", null);
+  }
+
+  // ---- Juniper dialect (SPEC 2.1) ------------------------------------------------------------------------
+
+  private ServerResponse juniper(ServerRequest request, String rest) {
+    int slash = rest.indexOf('/');
+    String rawKey = slash < 0 ? rest : rest.substring(0, slash);
+    String sub = slash < 0 ? null : rest.substring(slash + 1);
+    String serial = Serials.decodeKey(rawKey).orElseThrow(() -> new HttpError(400, Encoding.XML, "invalid-value",
+        "device key is not a valid serial number: '" + Serials.printable(rawKey) + "'", "device"));
+    if (sub == null) {
+      requireMethod(request, "GET", Encoding.XML);
+      return juniperBootstrap(request, serial);
+    }
+    if (sub.equals("notification")) {
+      requireMethod(request, "POST", Encoding.XML);
+      return juniperNotification(request, serial);
+    }
+    throw new HttpError(404, Encoding.XML, "invalid-value",
+        "no such resource under device '" + serial + "': '" + Serials.printable(sub) + "'", null);
+  }
+
+  private ServerResponse juniperBootstrap(ServerRequest request, String serial) {
+    String accept = request.header("Accept");
+    boolean legacy = accept != null && accept.toLowerCase(Locale.ROOT).contains(JUNIPER_XML_LEGACY);
+    if (accept != null && !acceptsXml(accept)) {
+      throw new HttpError(406, Encoding.XML, "invalid-value",
+          "the Juniper dialect answers application/yang-data+xml only; Accept was '" + Serials.printable(accept)
+              + "'", null);
+    }
+    authorize(request, serial, Encoding.XML);
+    ProvisioningRecord record = findRecord(serial, Encoding.XML);
+    String contentType = legacy ? JUNIPER_XML_LEGACY : Encoding.XML.mediaType();
+    String key = "J|" + contentType;
+    ServerResponse response = cached(record, key, () -> ServerResponse.of(200, contentType,
+        JuniperXmlCodec.encodeDevice(new JuniperDevice(serial, record.conveyedInformation())), Map.of()));
+    progress.recordRequest(serial);
+    return response;
+  }
+
+  private ServerResponse juniperNotification(ServerRequest request, String serial) {
+    authorize(request, serial, Encoding.XML);
+    // An unclaimed serial has nothing to report about; refuse rather than grow the store for strangers.
+    findRecord(serial, Encoding.XML);
+    byte[] body = readBody(request, Encoding.XML);
+    List<ProgressReport> reports;
+    try {
+      reports = JuniperXmlCodec.decodeNotifications(new ByteArrayInputStream(body), codecLimits);
+    } catch (PhcProtocolException e) {
+      throw malformed(e, Encoding.XML);
+    }
+    if (reports.isEmpty()) {
+      throw new HttpError(400, Encoding.XML, "missing-element", "the notification has no notification-type",
+          "/notification/notification-type");
+    }
+    for (ProgressReport r : reports) {
+      progress.recordNotification(serial, Dialect.JUNIPER, r);
+    }
+    return ServerResponse.empty(204);
+  }
+
+  // ---- RFC 8572 dialect (SPEC 2.2) -----------------------------------------------------------------------
+
+  private ServerResponse getBootstrappingData(ServerRequest request) {
+    Encoding in = requestEncoding(request);
+    Encoding out = responseEncoding(request, in);
+    String serial = authenticate(request, null, out);
+    byte[] body = readBody(request, out);
+    BootstrapRequest input;
+    try {
+      input = body.length == 0 ? BootstrapRequest.of(serial)
+          : Rfc8572Codec.decodeBootstrapRequest(new ByteArrayInputStream(body), in, serial, codecLimits);
+    } catch (PhcProtocolException e) {
+      throw malformed(e, out);
+    } catch (IllegalArgumentException e) {
+      throw new HttpError(400, out, "invalid-value", e.getMessage(), "ietf-sztp-bootstrap-server:input");
+    }
+    ProvisioningRecord record = findRecord(serial, out);
+    ServerResponse response;
+    if (signer != null) {
+      byte[] document = cachedDocument(record, out);
+      Bytes nonce = input.nonce();
+      BootstrappingData data = signer.bootstrappingData(record, document, out, reportingLevel,
+          nonce == null ? null : nonce.toByteArray());
+      response = ServerResponse.of(200, out.mediaType(), Rfc8572Codec.encodeBootstrappingData(data, out), Map.of());
+    } else {
+      response = cached(record, "R|" + out, () -> {
+        byte[] document = Rfc8572Codec.encodeConveyedInformation(record.conveyedInformation(), out);
+        BootstrappingData data = new BootstrappingData(reportingLevel,
+            ConveyedInformationCms.wrapUnsigned(document, out), null, null);
+        return ServerResponse.of(200, out.mediaType(), Rfc8572Codec.encodeBootstrappingData(data, out), Map.of());
+      });
+    }
+    progress.recordRequest(serial);
+    return response;
+  }
+
+  private ServerResponse reportProgress(ServerRequest request) {
+    Encoding in = requestEncoding(request);
+    Encoding out = responseEncoding(request, in);
+    String serial = authenticate(request, null, out);
+    findRecord(serial, out);
+    byte[] body = readBody(request, out);
+    ProgressReport report;
+    try {
+      report = Rfc8572Codec.decodeReportProgress(new ByteArrayInputStream(body), in, codecLimits);
+    } catch (PhcProtocolException e) {
+      throw malformed(e, out);
+    }
+    progress.recordNotification(serial, Dialect.RFC8572, report);
+    return ServerResponse.empty(204);
+  }
+
+  // ---- shared steps --------------------------------------------------------------------------------------
+
+  private void authorize(ServerRequest request, String requestedSerial, Encoding enc) {
+    String serial = authenticate(request, requestedSerial, enc);
+    if (!serial.equals(requestedSerial)) {
+      // Never data, and not even whether the other serial exists.
+      throw new HttpError(403, enc, "access-denied",
+          "device '" + serial + "' may not access device '" + requestedSerial + "'", null);
+    }
+  }
+
+  private String authenticate(ServerRequest request, @Nullable String requestedSerial, Encoding enc) {
+    String user = null;
+    String password = null;
+    String authorization = request.header("Authorization");
+    if (authorization != null) {
+      String[] basic = parseBasic(authorization);
+      if (basic == null) {
+        throw unauthorized(enc, "Authorization is not HTTP Basic with base64 'serial:password'");
+      }
+      user = basic[0];
+      password = basic[1];
+    }
+    AuthResult result;
+    try {
+      result = authenticator.authenticate(
+          new DeviceCredentials(requestedSerial, user, password, request.peerCertificates()));
+    } catch (RuntimeException e) {
+      log.error("device authenticator failed for {}", request, e);
+      throw new HttpError(500, enc, "operation-failed", "authentication failed internally", null);
+    }
+    if (result instanceof AuthResult.Authenticated a) {
+      if (!Serials.isValid(a.serialNumber())) {
+        throw new HttpError(400, enc, "invalid-value",
+            "credentials name an invalid serial number: '" + Serials.printable(a.serialNumber()) + "'", null);
+      }
+      return a.serialNumber();
+    }
+    AuthResult.Rejected r = (AuthResult.Rejected) result;
+    if (r.httpStatus() == 401) {
+      throw unauthorized(enc, r.reason());
+    }
+    throw new HttpError(r.httpStatus() == 404 ? 404 : 403, enc, "access-denied", r.reason(), null);
+  }
+
+  private static HttpError unauthorized(Encoding enc, String reason) {
+    return new HttpError(401, enc, "access-denied", reason, null,
+        Map.of("WWW-Authenticate", "Basic realm=\"phone-home\", charset=\"UTF-8\""));
+  }
+
+  private static String @Nullable [] parseBasic(String header) {
+    String h = header.strip();
+    if (h.length() < 6 || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(h.substring(6).strip()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int colon = decoded.indexOf(':');
+    return colon < 0 ? new String[] {decoded, ""}
+        : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+  }
+
+  private ProvisioningRecord findRecord(String serial, Encoding enc) {
+    Optional<ProvisioningRecord> record;
+    try {
+      record = records.find(serial);
+    } catch (RuntimeException e) {
+      log.error("provisioning record for '{}' cannot be read", serial, e);
+      throw new HttpError(500, enc, "operation-failed",
+          "the provisioning record for '" + serial + "' cannot be read; see the server log", null);
+    }
+    return record.orElseThrow(() -> new HttpError(404, enc, "invalid-value",
+        "serial number '" + serial + "' is not claimed on this server", null));
+  }
+
+  private byte[] readBody(ServerRequest request, Encoding enc) {
+    long max = limits.maxRequestBodyBytes();
+    if (request.contentLength() > max) {
+      throw tooBig(enc, request.contentLength(), max);
+    }
+    InputStream in = request.body();
+    int cap = request.contentLength() >= 0 ? (int) request.contentLength() : 1024;
+    byte[] buf = new byte[Math.max(cap, 16)];
+    int n = 0;
+    try {
+      while (true) {
+        if (n == buf.length) {
+          if (buf.length > max) {
+            throw tooBig(enc, -1, max);
+          }
+          buf = java.util.Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, max + 1));
+        }
+        int r = in.read(buf, n, buf.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+        if (n > max) {
+          throw tooBig(enc, -1, max);
+        }
+      }
+    } catch (IOException e) {
+      throw new HttpError(400, enc, "malformed-message", "request body could not be read: " + e.getMessage(), null);
+    }
+    return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+  }
+
+  private static HttpError tooBig(Encoding enc, long declared, long max) {
+    return new HttpError(413, enc, "too-big", "request body "
+        + (declared >= 0 ? "of " + declared + " bytes " : "") + "is larger than the limit of " + max + " bytes", null);
+  }
+
+  private static HttpError malformed(PhcProtocolException e, Encoding enc) {
+    return new HttpError(400, enc, "malformed-message", e.getMessage(), e.path());
+  }
+
+  private static void requireMethod(ServerRequest request, String method, Encoding enc) {
+    if (!request.method().equals(method)) {
+      throw new HttpError(405, enc, "operation-not-supported",
+          "method " + Serials.printable(request.method()) + " is not allowed here; use " + method, null,
+          Map.of("Allow", method));
+    }
+  }
+
+  private static boolean acceptsXml(String accept) {
+    String a = accept.toLowerCase(Locale.ROOT);
+    return a.contains("xml") || a.contains("*/*") || a.contains("application/*") || a.isBlank();
+  }
+
+  private static Encoding requestEncoding(ServerRequest request) {
+    String ct = request.header("Content-Type");
+    if (ct == null) {
+      return MediaTypes.fromAccept(request.header("Accept")).orElse(Encoding.XML);
+    }
+    return MediaTypes.encodingOf(ct).orElseThrow(() -> new HttpError(415,
+        MediaTypes.fromAccept(request.header("Accept")).orElse(Encoding.XML), "invalid-value",
+        "unsupported Content-Type '" + Serials.printable(ct) + "'; use application/yang-data+json or +xml", null));
+  }
+
+  private static Encoding responseEncoding(ServerRequest request, Encoding requestEncoding) {
+    return MediaTypes.fromAccept(request.header("Accept")).orElse(requestEncoding);
+  }
+
+  private static Encoding errorEncoding(ServerRequest request) {
+    Optional<Encoding> e = MediaTypes.fromAccept(request.header("Accept"));
+    if (e.isPresent()) {
+      return e.get();
+    }
+    return MediaTypes.encodingOf(request.header("Content-Type")).orElse(Encoding.XML);
+  }
+
+  // ---- caching -------------------------------------------------------------------------------------------
+
+  private ServerResponse cached(ProvisioningRecord record, String variant, java.util.function.Supplier<ServerResponse> make) {
+    String key = record.serialNumber() + "|" + variant;
+    CachedAnswer c = answers.get(key);
+    if (c != null && c.version.equals(record.version()) && c.record.equals(record)) {
+      return c.response;
+    }
+    ServerResponse r = make.get();
+    answers.put(key, new CachedAnswer(record.version(), record, r, null));
+    return r;
+  }
+
+  private byte[] cachedDocument(ProvisioningRecord record, Encoding enc) {
+    String key = record.serialNumber() + "|D|" + enc;
+    CachedAnswer c = answers.get(key);
+    if (c != null && c.document != null && c.version.equals(record.version()) && c.record.equals(record)) {
+      return c.document;
+    }
+    byte[] doc = Rfc8572Codec.encodeConveyedInformation(record.conveyedInformation(), enc);
+    answers.put(key, new CachedAnswer(record.version(), record, ServerResponse.empty(200), doc));
+    return doc;
+  }
+
+  private record CachedAnswer(String version, ProvisioningRecord record, ServerResponse response, byte @Nullable [] document) {}
+
+  // ---- errors --------------------------------------------------------------------------------------------
+
+  /** An RESTCONF error answer for {@code status}, encoded in {@code encoding}. */
+  public static ServerResponse error(int status, Encoding encoding, String tag, @Nullable String message,
+      @Nullable String path, Map<String, String> headers) {
+    String type = status == 401 || status == 403 ? "protocol" : status >= 500 ? "application" : "protocol";
+    RestconfErrors.RestconfError e = new RestconfErrors.RestconfError(type, tag, message, path);
+    byte[] body;
+    try {
+      body = RestconfErrors.encode(List.of(e), encoding);
+    } catch (RuntimeException ex) {
+      body = FallbackErrors.encode(e, encoding);
+    }
+    return ServerResponse.of(status, encoding.mediaType(), body, headers);
+  }
+
+  /** Thrown inside the handler to answer with an error. */
+  static final class HttpError extends RuntimeException {
+    final int status;
+    final Encoding encoding;
+    final String tag;
+    final @Nullable String path;
+    final Map<String, String> headers;
+
+    HttpError(int status, Encoding encoding, String tag, @Nullable String message, @Nullable String path) {
+      this(status, encoding, tag, message, path, Map.of());
+    }
+
+    HttpError(int status, Encoding encoding, String tag, @Nullable String message, @Nullable String path,
+        Map<String, String> headers) {
+      super(message, null, false, false);
+      this.status = status;
+      this.encoding = encoding;
+      this.tag = tag;
+      this.path = path;
+      this.headers = headers;
+    }
+  }
+}

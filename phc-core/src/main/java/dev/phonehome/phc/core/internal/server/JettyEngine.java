@@ -1,0 +1,263 @@
+package dev.phonehome.phc.core.internal.server;
+
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.core.server.PhoneHomeHandler;
+import dev.phonehome.phc.core.server.ServerRequest;
+import dev.phonehome.phc.core.server.ServerResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The embedded HTTPS engine: Jetty 12 core (no servlets) with one TLS connector, HTTP/1.1. The engine only
+ * moves bytes: every request goes to the transport-neutral {@link PhoneHomeHandler}.
+ */
+public final class JettyEngine implements AutoCloseable {
+  /** How the server asks for TLS client certificates. */
+  public enum ClientAuth { NONE, WANT, NEED }
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final SslContextFactory.Server ssl;
+
+  public JettyEngine(PhoneHomeHandler handler, SSLContext sslContext, ClientAuth clientAuth, String host, int port,
+      Duration idleTimeout, @Nullable Executor executor, int maxThreads, long maxBodyBytes) {
+    this(new Adapter(handler, executor, maxBodyBytes), jdkTls(sslContext, clientAuth), host, port, idleTimeout,
+        maxThreads);
+  }
+
+  /**
+   * An engine whose TLS is BoringSSL when it loads ({@link #usesOpenSsl()}), else the JDK's from
+   * {@code fallback}.
+   */
+  public JettyEngine(PhoneHomeHandler handler, KeyManagerFactory keys, @Nullable TrustManagerFactory trust,
+      SSLContext fallback, ClientAuth clientAuth, String host, int port, Duration idleTimeout,
+      @Nullable Executor executor, int maxThreads, long maxBodyBytes) {
+    this(new Adapter(handler, executor, maxBodyBytes), OpenSslTls.available()
+        ? OpenSslTls.factory(keys, trust, clientAuth, fallback) : jdkTls(fallback, clientAuth), host, port, idleTimeout,
+        maxThreads);
+  }
+
+  /** An engine around any Jetty handler (the test kit's fake server uses it for its failure effects). */
+  public JettyEngine(Handler jettyHandler, SSLContext sslContext, ClientAuth clientAuth, String host, int port,
+      Duration idleTimeout, int maxThreads) {
+    this(jettyHandler, jdkTls(sslContext, clientAuth), host, port, idleTimeout, maxThreads);
+  }
+
+  private static SslContextFactory.Server jdkTls(SSLContext sslContext, ClientAuth clientAuth) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setSslContext(sslContext);
+    ssl.setWantClientAuth(clientAuth == ClientAuth.WANT);
+    ssl.setNeedClientAuth(clientAuth == ClientAuth.NEED);
+    ssl.setSniRequired(false);
+    return ssl;
+  }
+
+  /** True when this engine's TLS is BoringSSL. */
+  public boolean usesOpenSsl() {
+    return !(ssl.getClass() == SslContextFactory.Server.class);
+  }
+
+  private JettyEngine(Handler jettyHandler, SslContextFactory.Server ssl, String host, int port,
+      Duration idleTimeout, int maxThreads) {
+    this.ssl = ssl;
+    QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+    pool.setName("phc-server");
+    pool.setDaemon(true);
+    server = new Server(pool);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setSecureScheme("https");
+    // The handler sees the path as sent, so it can refuse %2F and .. in a serial with a RESTCONF 400 itself.
+    http.setUriCompliance(UriCompliance.UNSAFE);
+    SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
+    http.addCustomizer(secure);
+    // One selector per core: with the non-blocking adapter the selector threads also do TLS and the handler.
+    SslConnectionFactory tls = new SslConnectionFactory(ssl, "http/1.1");
+    if (usesOpenSsl()) {
+      // BoringSSL reads and writes native memory: direct buffers save a copy of every record.
+      tls.setDirectBuffersForEncryption(true);
+      tls.setDirectBuffersForDecryption(true);
+    }
+    connector = new ServerConnector(server, 1, Math.max(1, Runtime.getRuntime().availableProcessors()),
+        tls,
+        new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(idleTimeout.toMillis());
+    connector.setAcceptQueueSize(1024);
+    server.addConnector(connector);
+    server.setHandler(jettyHandler);
+    server.setErrorHandler(new RestconfErrorHandler());
+    // close() stops at once: a phone-home request is short and a device retries.
+    server.setStopTimeout(0);
+  }
+
+  public void start() {
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the phone-home server: " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound address (after {@link #start()}). */
+  public InetSocketAddress address() {
+    return new InetSocketAddress(connector.getHost() == null ? "0.0.0.0" : connector.getHost(),
+        connector.getLocalPort());
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the phone-home server: " + e.getMessage(), e);
+    }
+  }
+
+  /** Builds a {@link ServerRequest} from a Jetty request; the body streams from the connection. */
+  public static ServerRequest toServerRequest(Request req) {
+    return toServerRequest(req, null);
+  }
+
+  /** As {@link #toServerRequest(Request)} with the body already read ({@code body}), or streaming when null. */
+  static ServerRequest toServerRequest(Request req, byte @Nullable [] body) {
+    ServerRequest.Builder b = ServerRequest.builder(req.getMethod(), req.getHttpURI().getPath());
+    for (HttpField f : req.getHeaders()) {
+      b.addHeader(f.getName(), f.getValue());
+    }
+    if (body == null) {
+      b.body(Content.Source.asInputStream(req), req.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
+    } else {
+      b.body(new java.io.ByteArrayInputStream(body), body.length);
+    }
+    if (req.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
+        && ssl.peerCertificates() != null) {
+      b.peerCertificates(List.of(ssl.peerCertificates()));
+    }
+    b.remoteAddress(Request.getRemoteAddr(req));
+    return b.build();
+  }
+
+  /** Writes {@code r} as the whole response. */
+  public static void write(ServerResponse r, Response resp, Callback callback) {
+    resp.setStatus(r.status());
+    HttpFields.Mutable h = resp.getHeaders();
+    for (Map.Entry<String, String> e : r.headers().entrySet()) {
+      h.put(e.getKey(), e.getValue());
+    }
+    h.put(HttpHeader.CONTENT_LENGTH, r.bodyLength());
+    resp.write(true, r.bodyLength() == 0 ? null : r.bodyBuffer(), callback);
+  }
+
+  /**
+   * Runs the core without blocking an I/O thread: the body (bounded) is collected asynchronously first, then the
+   * core runs on the thread that completed it (often the selector thread, saving a thread hand-off per
+   * request), or on the configured executor when one is given (for records stores that block).
+   */
+  private static final class Adapter extends Handler.Abstract.NonBlocking {
+    private final PhoneHomeHandler handler;
+    private final @Nullable Executor executor;
+    private final int maxBody;
+
+    Adapter(PhoneHomeHandler handler, @Nullable Executor executor, long maxBody) {
+      this.handler = handler;
+      this.executor = executor;
+      this.maxBody = (int) Math.min(Integer.MAX_VALUE - 16, maxBody);
+    }
+
+    @Override
+    public boolean handle(Request req, Response resp, Callback callback) {
+      long declared = req.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      boolean hasBody = declared > 0 || (declared < 0 && req.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+      if (!hasBody || declared > maxBody) {
+        // No body, or one the core refuses by its declared length without reading it.
+        dispatch(req, resp, callback, null);
+        return true;
+      }
+      Content.Source.asByteArrayAsync(req, maxBody + 1).whenComplete((body, failure) -> {
+        if (failure != null) {
+          // Longer than the limit (the core answers 413 on its own check of the limit), or a read error.
+          boolean tooBig = failure instanceof IllegalArgumentException
+              || failure.getCause() instanceof IllegalArgumentException;
+          if (tooBig) {
+            dispatch(req, resp, callback, new byte[maxBody + 1]);
+          } else {
+            callback.failed(failure);
+          }
+          return;
+        }
+        dispatch(req, resp, callback, body);
+      });
+      return true;
+    }
+
+    private void dispatch(Request req, Response resp, Callback callback, byte @Nullable [] body) {
+      Runnable task = () -> {
+        try {
+          write(handler.handle(toServerRequest(req, body)), resp, callback);
+        } catch (Throwable t) {
+          callback.failed(t);
+        }
+      };
+      if (executor == null) {
+        task.run();
+        return;
+      }
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        write(CoreHandler.error(503, Encoding.XML, "resource-denied", "server busy; retry later", null,
+            Map.of("Retry-After", "1")), resp, callback);
+      }
+    }
+  }
+
+  /** Errors Jetty itself raises (bad request line, header too large, URI too long) as RESTCONF bodies. */
+  private static final class RestconfErrorHandler extends ErrorHandler {
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message,
+        Throwable cause, Callback callback) throws IOException {
+      JettyEngine.write(CoreHandler.error(code, Encoding.XML, code >= 500 ? "operation-failed" : "malformed-message",
+          message, null, Map.of()), response, callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      ServerResponse r = CoreHandler.error(status, Encoding.XML, status == 413 || status == 414 || status == 431
+          ? "too-big" : "malformed-message", reason, null, Map.of());
+      fields.put(HttpHeader.CONTENT_TYPE, Encoding.XML.mediaType());
+      return ByteBuffer.wrap(r.body());
+    }
+  }
+}

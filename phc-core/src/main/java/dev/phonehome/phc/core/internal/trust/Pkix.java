@@ -1,0 +1,115 @@
+package dev.phonehome.phc.core.internal.trust;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Certification path validation with the JDK's PKIX (RFC 5280) implementation. Revocation checking is OFF:
+ * a zero-touch device has no reachable CRL distribution point or OCSP responder before it is provisioned,
+ * and RFC 8572 makes revocation checks of the owner certificate conditional on the voucher's
+ * {@code domain-cert-revocation-checks} (which phc does not implement; see the package documentation).
+ */
+final class Pkix {
+  private Pkix() {}
+
+  /**
+   * Validates that {@code leaf} chains to one of {@code anchors} at instant {@code at}, using
+   * {@code intermediates} as needed. A leaf that is itself an anchor is accepted when valid at {@code at}.
+   *
+   * @throws GeneralSecurityException with the JDK's reason when no valid path exists
+   */
+  static void validate(X509Certificate leaf, Collection<X509Certificate> intermediates,
+      Collection<X509Certificate> anchors, Instant at) throws GeneralSecurityException {
+    if (anchors.isEmpty()) {
+      throw new GeneralSecurityException("no trust anchor configured");
+    }
+    if (anchors.contains(leaf)) {
+      leaf.checkValidity(Date.from(at));
+      return;
+    }
+    Set<TrustAnchor> tas = new HashSet<>();
+    for (X509Certificate a : anchors) {
+      tas.add(new TrustAnchor(a, null));
+    }
+    X509CertSelector target = new X509CertSelector();
+    target.setCertificate(leaf);
+    PKIXBuilderParameters params = new PKIXBuilderParameters(tas, target);
+    params.setRevocationEnabled(false);
+    params.setDate(Date.from(at));
+    List<X509Certificate> all = new ArrayList<>(intermediates);
+    all.add(leaf);
+    params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(all)));
+    CertPathBuilder.getInstance("PKIX").build(params);
+  }
+
+  /**
+   * Whether some anchor is the issuer (by name) of the top of the chain that starts at {@code leaf} and
+   * climbs through {@code bag}: used to tell "a manufacturer nobody knows" from "a known manufacturer whose
+   * chain is broken".
+   */
+  static boolean anyAnchorNamesIssuerOfChain(X509Certificate leaf, Collection<X509Certificate> bag,
+      Collection<X509Certificate> anchors) {
+    X509Certificate top = leaf;
+    Set<X509Certificate> visited = new HashSet<>();
+    while (visited.add(top)) {
+      if (matchesAnchor(top, anchors)) {
+        return true;
+      }
+      X509Certificate next = null;
+      for (X509Certificate c : bag) {
+        if (!c.equals(top) && c.getSubjectX500Principal().equals(top.getIssuerX500Principal())) {
+          next = c;
+          break;
+        }
+      }
+      if (next == null) {
+        break;
+      }
+      top = next;
+    }
+    return matchesAnchor(top, anchors);
+  }
+
+  private static boolean matchesAnchor(X509Certificate c, Collection<X509Certificate> anchors) {
+    for (X509Certificate a : anchors) {
+      if (a.equals(c) || a.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The certificates of {@code bag} that issued no other certificate of it: the bottom of each chain (the
+   * end entity, or the last intermediate CA of a CA-only chain).
+   */
+  static List<X509Certificate> bottoms(List<X509Certificate> bag) {
+    List<X509Certificate> out = new ArrayList<>();
+    for (X509Certificate c : bag) {
+      boolean issuedSomething = false;
+      for (X509Certificate other : bag) {
+        if (!other.equals(c) && other.getIssuerX500Principal().equals(c.getSubjectX500Principal())) {
+          issuedSomething = true;
+          break;
+        }
+      }
+      if (!issuedSomething) {
+        out.add(c);
+      }
+    }
+    return out.isEmpty() ? List.copyOf(bag) : out;
+  }
+}

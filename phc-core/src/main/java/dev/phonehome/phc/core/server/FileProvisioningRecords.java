@@ -1,0 +1,169 @@
+package dev.phonehome.phc.core.server;
+
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.api.model.ConveyedInformation;
+import dev.phonehome.phc.api.model.JuniperDevice;
+import dev.phonehome.phc.api.model.OnboardingInformation;
+import dev.phonehome.phc.api.model.RedirectInformation;
+import dev.phonehome.phc.api.server.ProvisioningRecord;
+import dev.phonehome.phc.api.server.ProvisioningRecords;
+import dev.phonehome.phc.core.internal.codec.CodecLimits;
+import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
+import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
+import dev.phonehome.phc.core.internal.server.Serials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Provisioning records read from a directory, one file per serial, so that a small team can run a phone-home
+ * server from files. Files are re-read when they change (size or modification time): edit, save, and the
+ * next request of that device sees it; no restart.
+ *
+ * <h2>Format</h2>
+ * For a device with serial {@code SN}, exactly one of:
+ * <dl>
+ *   <dt>{@code SN.xml}</dt>
+ *   <dd>A Juniper dialect {@code <device xmlns="http://juniper.net/zerotouch-bootstrap-server">} document
+ *       (SPEC 2.1 and 3): {@code unique-id}, {@code boot-image}, {@code configuration}, {@code virtual-chassis},
+ *       or {@code redirect-information}. Its {@code unique-id} must be {@code SN}.</dd>
+ *   <dt>{@code SN.json}</dt>
+ *   <dd>An RFC 8572 {@code ietf-sztp-conveyed-info:onboarding-information} document in RFC 7951 JSON, the VC
+ *       topology as the {@code phc-virtual-chassis:virtual-chassis} augmentation (SPEC 3).</dd>
+ *   <dt>{@code SN.redirect.json}</dt>
+ *   <dd>An RFC 8572 {@code ietf-sztp-conveyed-info:redirect-information} document in RFC 7951 JSON: this
+ *       server answers {@code SN} as a redirect server.</dd>
+ * </dl>
+ * Whichever file is used, both dialects are answered from it (the record is the model, not the bytes).
+ * Serials are {@code [A-Za-z0-9._:-]}, 1 to 64 characters, not starting with a dot; other file names are
+ * ignored. Two files for one serial, or a file that does not parse, make {@link #find} throw
+ * {@link PhcProtocolException} naming the file: the server answers that device 500 and logs it, so a typo never
+ * silently hands out the wrong data.
+ */
+public final class FileProvisioningRecords implements ProvisioningRecords {
+  private static final String XML = ".xml";
+  private static final String JSON = ".json";
+  private static final String REDIRECT_JSON = ".redirect.json";
+
+  private final Path directory;
+  private final CodecLimits limits;
+  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private FileProvisioningRecords(Path directory, CodecLimits limits) {
+    this.directory = directory;
+    this.limits = limits;
+  }
+
+  /**
+   * A store over {@code directory}, which must exist.
+   *
+   * @throws IllegalArgumentException when it is not a directory
+   */
+  public static FileProvisioningRecords open(Path directory) {
+    Objects.requireNonNull(directory, "directory");
+    if (!Files.isDirectory(directory)) {
+      throw new IllegalArgumentException("not a directory: " + directory);
+    }
+    return new FileProvisioningRecords(directory, CodecLimits.DEFAULT);
+  }
+
+  /** The directory this store reads. */
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public Optional<ProvisioningRecord> find(String serialNumber) {
+    if (!Serials.isValid(serialNumber)) {
+      return Optional.empty();
+    }
+    List<Path> present = new ArrayList<>(1);
+    List<BasicFileAttributes> attrs = new ArrayList<>(1);
+    for (String suffix : new String[] {XML, JSON, REDIRECT_JSON}) {
+      Path p = directory.resolve(serialNumber + suffix);
+      try {
+        attrs.add(Files.readAttributes(p, BasicFileAttributes.class));
+        present.add(p);
+      } catch (NoSuchFileException e) {
+        // not this form
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + p, e);
+      }
+    }
+    if (present.isEmpty()) {
+      cache.remove(serialNumber);
+      return Optional.empty();
+    }
+    if (present.size() > 1) {
+      throw new PhcProtocolException("more than one record file for serial '" + serialNumber + "': " + present);
+    }
+    Path file = present.get(0);
+    BasicFileAttributes a = attrs.get(0);
+    String stamp = file.getFileName() + ":" + a.size() + ":" + a.lastModifiedTime().toMillis();
+    Cached c = cache.get(serialNumber);
+    if (c != null && c.stamp.equals(stamp)) {
+      return Optional.of(c.record);
+    }
+    ProvisioningRecord record = read(serialNumber, file);
+    cache.put(serialNumber, new Cached(stamp, record));
+    return Optional.of(record);
+  }
+
+  private ProvisioningRecord read(String serial, Path file) {
+    String name = file.getFileName().toString();
+    ConveyedInformation info;
+    try {
+      if (name.endsWith(XML)) {
+        JuniperDevice device;
+        try (InputStream in = Files.newInputStream(file)) {
+          device = JuniperXmlCodec.decodeDevice(in, limits);
+        }
+        if (!device.uniqueId().isEmpty() && !device.uniqueId().equals(serial)) {
+          throw new PhcProtocolException("unique-id '" + device.uniqueId() + "' does not match the file name",
+              file + ":/device/unique-id");
+        }
+        info = device.conveyedInformation();
+      } else {
+        byte[] bytes = readBounded(file);
+        info = Rfc8572Codec.decodeConveyedInformation(bytes, Encoding.JSON, limits);
+        boolean wantRedirect = name.endsWith(REDIRECT_JSON);
+        if (wantRedirect && !(info instanceof RedirectInformation)) {
+          throw new PhcProtocolException("a .redirect.json file must hold redirect-information", file.toString());
+        }
+        if (!wantRedirect && !(info instanceof OnboardingInformation)) {
+          throw new PhcProtocolException("a .json file must hold onboarding-information (use .redirect.json for"
+              + " redirect-information)", file.toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    } catch (PhcProtocolException e) {
+      if (e.getMessage() != null && e.getMessage().contains(file.toString())) {
+        throw e;
+      }
+      throw new PhcProtocolException("record file " + file + ": " + e.getMessage(), e.path(), -1, e);
+    }
+    return ProvisioningRecord.of(serial, info);
+  }
+
+  private byte[] readBounded(Path file) throws IOException {
+    long size = Files.size(file);
+    long max = limits.maxDocumentBytes() + limits.maxConfigurationBytes();
+    if (size > max) {
+      throw new PhcProtocolException("record file is " + size + " bytes, more than " + max, file.toString());
+    }
+    return Files.readAllBytes(file);
+  }
+
+  private record Cached(String stamp, ProvisioningRecord record) {}
+}

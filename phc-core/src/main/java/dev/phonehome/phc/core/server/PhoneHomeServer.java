@@ -1,0 +1,338 @@
+package dev.phonehome.phc.core.server;
+
+import dev.phonehome.phc.api.model.ReportingLevel;
+import dev.phonehome.phc.api.server.DeviceAuthenticator;
+import dev.phonehome.phc.api.server.ProgressListener;
+import dev.phonehome.phc.api.server.ProvisioningRecords;
+import dev.phonehome.phc.core.internal.server.CoreHandler;
+import dev.phonehome.phc.core.internal.server.JettyEngine;
+import dev.phonehome.phc.core.internal.server.ProgressStore;
+import dev.phonehome.phc.core.internal.server.SelfSignedCertificate;
+import dev.phonehome.phc.core.internal.trust.ConveyedInformationSigner;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An embeddable phone-home server (PHS) and redirect server (SPEC sections 2, 3, 5, 6). It answers both
+ * dialects on one port: Juniper {@code GET .../devices/device=<serial>} and {@code POST .../notification}, and
+ * RFC 8572 {@code get-bootstrapping-data} and {@code report-progress} in JSON and XML. A record whose conveyed
+ * information is {@link dev.phonehome.phc.api.model.RedirectInformation} is answered as a redirect server.
+ *
+ * <pre>{@code
+ * try (PhoneHomeServer server = PhoneHomeServer.builder()
+ *     .records(FileProvisioningRecords.open(Path.of("/etc/phc/records")))
+ *     .sslContext(mySslContext)
+ *     .bind("0.0.0.0", 8443)
+ *     .addProgressListener(n -> log.info("{}: {}", n.serialNumber(), n.report()))
+ *     .build()
+ *     .start()) {
+ *   ...
+ *   server.progress().status("PE3714100218").state();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} runs the embedded HTTPS engine: Jetty 12 core (HTTP/1.1, non-blocking), with TLS by
+ * BoringSSL (netty-tcnative) when the key material comes as a {@link Builder#keyManagerFactory} (or is the
+ * generated default) and the native library loads, else the JDK's TLS. A full TLS handshake costs about a
+ * quarter of the CPU with BoringSSL, which is what a fleet of devices opening new connections needs (see
+ * {@code bench/README-server.md}). To mount the server in your own HTTP stack instead, do not start it: hand
+ * {@link #handler()} to it (for Jakarta Servlet containers, use
+ * {@code dev.phonehome.phc.core.servlet.PhoneHomeServlet}).
+ *
+ * <p>Authorisation: a device gets only its own record. The {@link DeviceAuthenticator} (default
+ * {@link BasicDeviceAuthenticator}) says which serial a request comes from; a request for another serial is
+ * 403 and never data; an unclaimed serial is 404 (the device keeps polling). Every error carries a RESTCONF
+ * {@code ietf-restconf:errors} body.
+ */
+public final class PhoneHomeServer implements AutoCloseable {
+  private final CoreHandler handler;
+  private final ProgressStore progress;
+  private final SSLContext sslContext;
+  private final @Nullable KeyManagerFactory keyManagerFactory;
+  private final @Nullable TrustManagerFactory trustManagerFactory;
+  private final @Nullable X509Certificate generatedCertificate;
+  private final ClientAuth clientAuth;
+  private final String host;
+  private final int port;
+  private final ServerLimits limits;
+  private final @Nullable Executor executor;
+  private final int maxThreads;
+  private @Nullable JettyEngine engine;
+  private @Nullable InetSocketAddress bound;
+
+  private PhoneHomeServer(Builder b) {
+    if (b.records == null) {
+      throw new IllegalStateException("records are required: PhoneHomeServer.builder().records(...)");
+    }
+    this.limits = b.limits;
+    this.progress = new ProgressStore(b.clock, b.stalledAfter, b.limits.maxTimelineEntries(), b.listeners);
+    this.handler = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits);
+    this.trustManagerFactory = b.trustManagerFactory;
+    if (b.sslContext != null) {
+      this.sslContext = b.sslContext;
+      this.keyManagerFactory = null;
+      this.generatedCertificate = null;
+    } else if (b.keyManagerFactory != null) {
+      this.keyManagerFactory = b.keyManagerFactory;
+      this.sslContext = jdkContext(b.keyManagerFactory, b.trustManagerFactory);
+      this.generatedCertificate = null;
+    } else {
+      SelfSignedCertificate self = SelfSignedCertificate.generate(b.clock);
+      this.keyManagerFactory = self.keyManagerFactory();
+      this.sslContext = self.sslContext();
+      this.generatedCertificate = self.certificate();
+    }
+    this.clientAuth = b.clientAuth;
+    this.host = b.host;
+    this.port = b.port;
+    this.executor = b.executor;
+    this.maxThreads = b.maxThreads;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the embedded HTTPS engine and binds the port. Returns this, for chaining. */
+  public synchronized PhoneHomeServer start() {
+    if (engine != null) {
+      throw new IllegalStateException("already started");
+    }
+    JettyEngine e = keyManagerFactory != null
+        ? new JettyEngine(handler, keyManagerFactory, trustManagerFactory, sslContext, toEngine(clientAuth), host,
+            port, limits.idleTimeout(), executor, maxThreads, limits.maxRequestBodyBytes())
+        : new JettyEngine(handler, sslContext, toEngine(clientAuth), host, port, limits.idleTimeout(), executor,
+            maxThreads, limits.maxRequestBodyBytes());
+    e.start();
+    engine = e;
+    bound = e.address();
+    return this;
+  }
+
+  /** The transport-neutral handler, to mount this server in another HTTP stack. */
+  public PhoneHomeHandler handler() {
+    return handler;
+  }
+
+  /** Device states, timelines and VC members as reported. */
+  public ProgressQuery progress() {
+    return progress;
+  }
+
+  /** The bound port (after {@link #start()}). */
+  public synchronized int port() {
+    if (bound == null) {
+      throw new IllegalStateException("not started");
+    }
+    return bound.getPort();
+  }
+
+  /** {@code https://<host>:<port>/} (after {@link #start()}). */
+  public synchronized URI url() {
+    int p = port();
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    if (h.equals("0.0.0.0")) {
+      h = "localhost";
+    }
+    return URI.create("https://" + h + ":" + p + "/");
+  }
+
+  /**
+   * The self-signed certificate generated because no SSLContext was given (for {@code localhost},
+   * {@code 127.0.0.1}, {@code ::1}), or null when you brought your own.
+   */
+  public @Nullable X509Certificate generatedCertificate() {
+    return generatedCertificate;
+  }
+
+  /** Stops the engine (if started) at once; a device whose request is cut off retries. */
+  @Override
+  public synchronized void close() {
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+  }
+
+  /**
+   * Which TLS implementation the started engine uses: {@code "BoringSSL"} (key material given as a
+   * KeyManagerFactory or generated, and the native library loaded) or {@code "JDK"}.
+   */
+  public synchronized String tlsImplementation() {
+    if (engine == null) {
+      throw new IllegalStateException("not started");
+    }
+    return engine.usesOpenSsl() ? "BoringSSL" : "JDK";
+  }
+
+  private static SSLContext jdkContext(KeyManagerFactory keys, @Nullable TrustManagerFactory trust) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("unusable key material: " + e.getMessage(), e);
+    }
+  }
+
+  private static JettyEngine.ClientAuth toEngine(ClientAuth a) {
+    return switch (a) {
+      case NONE -> JettyEngine.ClientAuth.NONE;
+      case WANT -> JettyEngine.ClientAuth.WANT;
+      case NEED -> JettyEngine.ClientAuth.NEED;
+    };
+  }
+
+  /** Configures a {@link PhoneHomeServer}. Only {@link #records} is required. */
+  public static final class Builder {
+    private @Nullable ProvisioningRecords records;
+    private DeviceAuthenticator authenticator = BasicDeviceAuthenticator.create();
+    private final List<ProgressListener> listeners = new ArrayList<>();
+    private @Nullable Executor executor;
+    private ServerLimits limits = ServerLimits.DEFAULT;
+    private Clock clock = Clock.systemUTC();
+    private Duration stalledAfter = Duration.ofMinutes(30);
+    private @Nullable SSLContext sslContext;
+    private @Nullable KeyManagerFactory keyManagerFactory;
+    private @Nullable TrustManagerFactory trustManagerFactory;
+    private ClientAuth clientAuth = ClientAuth.NONE;
+    private @Nullable ConveyedInformationSigner signer;
+    private @Nullable ReportingLevel reportingLevel = ReportingLevel.VERBOSE;
+    private String host = "127.0.0.1";
+    private int port;
+    private int maxThreads = 200;
+
+    private Builder() {}
+
+    /** Where provisioning records come from (your database, {@link InMemoryProvisioningRecords}, files). */
+    public Builder records(ProvisioningRecords records) {
+      this.records = Objects.requireNonNull(records, "records");
+      return this;
+    }
+
+    /** Who a request comes from; default {@link BasicDeviceAuthenticator#create()}. */
+    public Builder authenticator(DeviceAuthenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Hears every stored notification (see {@link ProgressListener} for its rules). */
+    public Builder addProgressListener(ProgressListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Runs the request handling (record lookup, authentication, listeners) on this executor instead of the
+     * embedded engine's I/O threads. Without one, the handler runs on the I/O threads (fastest: no thread
+     * hand-off); so give one whenever your {@link ProvisioningRecords}, authenticator or listeners may block
+     * (a database, a remote call). A rejected task is answered 503.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public Builder limits(ServerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The clock that stamps notifications and judges stalls; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** A device with nothing heard for longer than this is {@link DeviceState#STALLED}; default 30 min. */
+    public Builder stalledAfter(Duration stalledAfter) {
+      if (stalledAfter.isNegative() || stalledAfter.isZero()) {
+        throw new IllegalArgumentException("stalledAfter must be positive, was " + stalledAfter);
+      }
+      this.stalledAfter = stalledAfter;
+      return this;
+    }
+
+    /**
+     * The server's TLS identity as a JDK SSLContext (certificate and key in its key managers; its trust
+     * managers judge client certificates). The engine then uses the JDK's TLS. Prefer
+     * {@link #keyManagerFactory} for many new connections per second: it lets the engine use BoringSSL.
+     * Default: a generated self-signed certificate for localhost ({@link PhoneHomeServer#generatedCertificate()}).
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /**
+     * The server's certificate and key. The embedded engine serves TLS with BoringSSL (netty-tcnative) when the
+     * native library loads on this platform, else with the JDK's TLS; a full handshake costs several times
+     * less CPU with BoringSSL (bench/README-server.md). Ignored when {@link #sslContext} is set.
+     */
+    public Builder keyManagerFactory(KeyManagerFactory keys) {
+      this.keyManagerFactory = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /** Judges TLS client certificates (with {@link #keyManagerFactory}); default: the JDK's default trust. */
+    public Builder trustManagerFactory(TrustManagerFactory trust) {
+      this.trustManagerFactory = Objects.requireNonNull(trust, "trust");
+      return this;
+    }
+
+    /** Whether to ask for TLS client certificates; default {@link ClientAuth#NONE}. */
+    public Builder clientAuth(ClientAuth clientAuth) {
+      this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+      return this;
+    }
+
+    /**
+     * Signs RFC 8572 conveyed information (owner certificate, ownership voucher). Without one the server
+     * answers unsigned conveyed information, which a device accepts only over a TLS connection it trusts.
+     */
+    public Builder signer(ConveyedInformationSigner signer) {
+      this.signer = Objects.requireNonNull(signer, "signer");
+      return this;
+    }
+
+    /** The RFC 8572 {@code reporting-level} asked of devices; default verbose; null sends none (minimal). */
+    public Builder reportingLevel(@Nullable ReportingLevel reportingLevel) {
+      this.reportingLevel = reportingLevel;
+      return this;
+    }
+
+    /** Address and port for the embedded engine; default {@code 127.0.0.1} and an ephemeral port. */
+    public Builder bind(String host, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.host = Objects.requireNonNull(host, "host");
+      this.port = port;
+      return this;
+    }
+
+    /** The embedded engine's I/O thread pool size; default 200. */
+    public Builder maxThreads(int maxThreads) {
+      if (maxThreads < 4) {
+        throw new IllegalArgumentException("maxThreads must be at least 4, was " + maxThreads);
+      }
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    public PhoneHomeServer build() {
+      return new PhoneHomeServer(this);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.phonehome.phc.core.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.phonehome.phc.api.Bytes;
+import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.core.internal.engine.EngineState;
+import dev.phonehome.phc.core.internal.engine.StateCodec;
+import org.junit.jupiter.api.Test;
+
+/** The persisted engine state: versioned, tolerant of new fields, strict about what it needs. */
+class EngineStateCodecTest {
+
+  @Test
+  void freshStateRoundTripsByteForByte() {
+    Bytes encoded = StateCodec.encode(new EngineState());
+    assertThat(encoded.utf8()).startsWith("{\"format\":1,\"step\":\"START\"");
+    assertThat(StateCodec.encode(StateCodec.decode(encoded))).isEqualTo(encoded);
+  }
+
+  @Test
+  void unknownFieldsFromANewerEngineAreSkipped() {
+    EngineState s = StateCodec.decode(Bytes.utf8("{\"format\":1,\"step\":\"PRE_SCRIPTS\",\"future\":{\"x\":[1,2]}}"));
+    assertThat(s.step()).isEqualTo(EngineState.Step.PRE_SCRIPTS);
+  }
+
+  @Test
+  void anotherFormatIsRefusedNamingIt() {
+    assertThatThrownBy(() -> StateCodec.decode(Bytes.utf8("{\"format\":2,\"step\":\"START\"}")))
+        .isInstanceOf(PhcProtocolException.class)
+        .hasMessage("unsupported engine state format 2 (this engine reads 1) at $.format");
+  }
+
+  @Test
+  void truncatedOrWrongStateIsAProtocolErrorWithAPath() {
+    assertThatThrownBy(() -> StateCodec.decode(Bytes.utf8("{\"format\":1,\"step\":\"START\",\"members\":[{\"id\":")))
+        .isInstanceOf(PhcProtocolException.class).hasMessageContaining("unreadable engine state");
+    assertThatThrownBy(() -> StateCodec.decode(Bytes.utf8("{\"format\":1,\"step\":\"NO_SUCH_STEP\"}")))
+        .isInstanceOf(PhcProtocolException.class).hasMessageContaining("NO_SUCH_STEP").hasMessageContaining("$.step");
+    assertThatThrownBy(() -> StateCodec.decode(Bytes.utf8("{\"step\":\"START\"}")))
+        .isInstanceOf(PhcProtocolException.class).hasMessage("engine state has no format number at $.format");
+  }
+}

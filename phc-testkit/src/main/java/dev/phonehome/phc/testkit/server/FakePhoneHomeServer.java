@@ -1,0 +1,416 @@
+package dev.phonehome.phc.testkit.server;
+
+import dev.phonehome.phc.api.Dialect;
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.api.model.ConveyedInformation;
+import dev.phonehome.phc.api.model.OnboardingInformation;
+import dev.phonehome.phc.api.server.DeviceAuthenticator;
+import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.ProvisioningRecord;
+import dev.phonehome.phc.api.server.ProvisioningRecords;
+import dev.phonehome.phc.core.internal.server.CoreHandler;
+import dev.phonehome.phc.core.internal.server.JettyEngine;
+import dev.phonehome.phc.core.server.BasicDeviceAuthenticator;
+import dev.phonehome.phc.core.server.PhoneHomeHandler;
+import dev.phonehome.phc.core.server.PhoneHomeServer;
+import dev.phonehome.phc.core.server.ProgressQuery;
+import dev.phonehome.phc.core.server.ServerLimits;
+import dev.phonehome.phc.core.server.ServerRequest;
+import dev.phonehome.phc.core.server.ServerResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A phone-home server for tests of phone-home clients, shaped like OkHttp's MockWebServer. It runs the real
+ * server core (both dialects, RESTCONF errors, Basic authentication with username = serial and an empty
+ * password) over real HTTPS on loopback, with a certificate generated per instance.
+ *
+ * <pre>{@code
+ * try (FakePhoneHomeServer phs = FakePhoneHomeServer.create().start()) {
+ *   phs.enqueue(FakeAnswer.httpError(503));
+ *   phs.enqueue(FakeAnswer.bootstrap(onboarding));
+ *   client = PhoneHomeClient.builder().server(phs.url()).sslContext(phs.clientSslContext())...;
+ *   ...
+ *   assertThat(phs.takeRequest().serialNumber()).isEqualTo("PE3714100218");
+ *   assertThat(phs.takeNotification().report().type()).isEqualTo(ProgressType.BOOTSTRAP_COMPLETE);
+ * }
+ * }</pre>
+ *
+ * <p>Answers, in order of precedence: the {@link FakeDispatcher} if one is set; for bootstrap requests the
+ * next {@link #enqueue enqueued} answer; then the records given with {@link #addRecord} (404 for other serials,
+ * and the device keeps polling). Notifications are stored, answered 204, and handed to
+ * {@link #takeNotification}. Every request, whatever its answer, is handed to {@link #takeRequest}.
+ * Thread-safe.
+ */
+public final class FakePhoneHomeServer implements AutoCloseable {
+  private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
+  private static final int MAX_BODY = 1 << 20;
+  private static final String JUNIPER_PREFIX = CoreHandler.JUNIPER_DEVICE_PREFIX;
+
+  private final HeldCertificate rootCertificate;
+  private final HandshakeCertificates serverCertificates;
+  private final HandshakeCertificates clientCertificates;
+  private final BlockingQueue<FakeAnswer> answers = new LinkedBlockingQueue<>();
+  private final BlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
+  private final BlockingQueue<DeviceNotification> notifications = new LinkedBlockingQueue<>();
+  private final Map<String, ConveyedInformation> records = new ConcurrentHashMap<>();
+  private final ThreadLocal<@Nullable ConveyedInformation> override = new ThreadLocal<>();
+  private final AtomicInteger sequence = new AtomicInteger();
+  private volatile @Nullable FakeDispatcher dispatcher;
+  private Clock clock = Clock.systemUTC();
+  private DeviceAuthenticator authenticator = BasicDeviceAuthenticator.create();
+  private @Nullable PhoneHomeServer core;
+  private @Nullable JettyEngine engine;
+  private @Nullable ScheduledExecutorService scheduler;
+
+  private FakePhoneHomeServer() {
+    rootCertificate = new HeldCertificate.Builder()
+        .certificateAuthority(0)
+        .commonName("phc FakePhoneHomeServer CA")
+        .build();
+    HeldCertificate server = new HeldCertificate.Builder()
+        .commonName("localhost")
+        .addSubjectAlternativeName("localhost")
+        .addSubjectAlternativeName("127.0.0.1")
+        .signedBy(rootCertificate)
+        .build();
+    serverCertificates = new HandshakeCertificates.Builder()
+        .heldCertificate(server, rootCertificate.certificate())
+        .build();
+    clientCertificates = new HandshakeCertificates.Builder()
+        .addTrustedCertificate(rootCertificate.certificate())
+        .build();
+  }
+
+  /** A server, not started. */
+  public static FakePhoneHomeServer create() {
+    return new FakePhoneHomeServer();
+  }
+
+  /** The clock that stamps requests and notifications (set before {@link #start()}). */
+  public synchronized FakePhoneHomeServer clock(Clock clock) {
+    requireNotStarted();
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Replaces the default authentication (Basic, username = serial, empty password); before {@link #start()}. */
+  public synchronized FakePhoneHomeServer authenticator(DeviceAuthenticator authenticator) {
+    requireNotStarted();
+    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    return this;
+  }
+
+  /** Binds {@code 127.0.0.1} on an ephemeral port and starts serving HTTPS. */
+  public synchronized FakePhoneHomeServer start() {
+    requireNotStarted();
+    PhoneHomeServer phs = PhoneHomeServer.builder()
+        .records(new FakeRecords())
+        .authenticator(authenticator)
+        .clock(clock)
+        .limits(ServerLimits.DEFAULT.withMaxRequestBodyBytes(MAX_BODY))
+        .addProgressListener(notifications::add)
+        .build();
+    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "fake-phs-stall");
+      t.setDaemon(true);
+      return t;
+    });
+    JettyEngine e = new JettyEngine(new FakeHandler(phs.handler(), s), serverCertificates.sslContext(),
+        JettyEngine.ClientAuth.NONE, "127.0.0.1", 0, Duration.ofSeconds(30), 32);
+    e.start();
+    core = phs;
+    scheduler = s;
+    engine = e;
+    return this;
+  }
+
+  /** The port (after {@link #start()}). */
+  public synchronized int port() {
+    if (engine == null) {
+      throw new IllegalStateException("not started: call start() first");
+    }
+    return engine.address().getPort();
+  }
+
+  /** {@code https://127.0.0.1:<port>/}, the base URL a client puts in front of the RESTCONF paths. */
+  public URI url() {
+    return URI.create("https://127.0.0.1:" + port() + "/");
+  }
+
+  /** The URL of the Juniper dialect bootstrap resource for {@code serial}. */
+  public URI juniperDeviceUrl(String serial) {
+    return URI.create("https://127.0.0.1:" + port() + JUNIPER_PREFIX + serial);
+  }
+
+  /** The trust a client needs for this server: the generated CA, for OkHttp and plain JSSE alike. */
+  public HandshakeCertificates clientCertificates() {
+    return clientCertificates;
+  }
+
+  /** An SSLContext that trusts this server (and nothing else). */
+  public SSLContext clientSslContext() {
+    return clientCertificates.sslContext();
+  }
+
+  public SSLSocketFactory clientSslSocketFactory() {
+    return clientCertificates.sslSocketFactory();
+  }
+
+  public X509TrustManager clientTrustManager() {
+    return clientCertificates.trustManager();
+  }
+
+  /** The CA certificate that signed this server's certificate (a trust anchor for a client under test). */
+  public X509Certificate rootCertificate() {
+    return rootCertificate.certificate();
+  }
+
+  /** Serves {@code information} to {@code serial} for every bootstrap request that nothing else answers. */
+  public FakePhoneHomeServer addRecord(String serial, ConveyedInformation information) {
+    records.put(Objects.requireNonNull(serial, "serial"), Objects.requireNonNull(information, "information"));
+    return this;
+  }
+
+  /** Answers the next bootstrap request (of any serial) with {@code answer}. */
+  public FakePhoneHomeServer enqueue(FakeAnswer answer) {
+    answers.add(Objects.requireNonNull(answer, "answer"));
+    return this;
+  }
+
+  /** Routes every request through {@code dispatcher} first; null removes it. */
+  public FakePhoneHomeServer dispatcher(@Nullable FakeDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
+    return this;
+  }
+
+  /** The next request received, waiting up to 10 s. @throws AssertionError when none arrives */
+  public RecordedRequest takeRequest() throws InterruptedException {
+    RecordedRequest r = takeRequest(DEFAULT_TAKE_TIMEOUT);
+    if (r == null) {
+      throw new AssertionError("no request within " + DEFAULT_TAKE_TIMEOUT);
+    }
+    return r;
+  }
+
+  /** The next request received, or null when none arrives within {@code timeout}. */
+  public @Nullable RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
+    return requests.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** The next stored notification, waiting up to 10 s. @throws AssertionError when none arrives */
+  public DeviceNotification takeNotification() throws InterruptedException {
+    DeviceNotification n = takeNotification(DEFAULT_TAKE_TIMEOUT);
+    if (n == null) {
+      throw new AssertionError("no notification within " + DEFAULT_TAKE_TIMEOUT);
+    }
+    return n;
+  }
+
+  /** The next stored notification, or null when none arrives within {@code timeout}. */
+  public @Nullable DeviceNotification takeNotification(Duration timeout) throws InterruptedException {
+    return notifications.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** How many requests arrived so far. */
+  public int requestCount() {
+    return sequence.get();
+  }
+
+  /** Device states and timelines, as {@code PhoneHomeServer} keeps them (after {@link #start()}). */
+  public synchronized ProgressQuery progress() {
+    if (core == null) {
+      throw new IllegalStateException("not started: call start() first");
+    }
+    return core.progress();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+
+  private void requireNotStarted() {
+    if (engine != null) {
+      throw new IllegalStateException("already started");
+    }
+  }
+
+  /** Records from {@link #addRecord}, or the answer being served right now on this thread. */
+  private final class FakeRecords implements ProvisioningRecords {
+    @Override
+    public Optional<ProvisioningRecord> find(String serialNumber) {
+      ConveyedInformation o = override.get();
+      if (o != null) {
+        return Optional.of(ProvisioningRecord.of(serialNumber, o));
+      }
+      ConveyedInformation r = records.get(serialNumber);
+      return r == null ? Optional.empty() : Optional.of(ProvisioningRecord.of(serialNumber, r));
+    }
+  }
+
+  private final class FakeHandler extends Handler.Abstract {
+    private final PhoneHomeHandler core;
+    private final ScheduledExecutorService scheduler;
+
+    FakeHandler(PhoneHomeHandler core, ScheduledExecutorService scheduler) {
+      this.core = core;
+      this.scheduler = scheduler;
+    }
+
+    @Override
+    public boolean handle(Request req, Response resp, Callback callback) throws IOException {
+      ServerRequest streaming = JettyEngine.toServerRequest(req);
+      byte[] body = readUpTo(streaming.body(), MAX_BODY + 1);
+      ServerRequest.Builder b = ServerRequest.builder(streaming.method(), streaming.rawPath())
+          .body(new ByteArrayInputStream(body), body.length)
+          .peerCertificates(streaming.peerCertificates())
+          .remoteAddress(streaming.remoteAddress());
+      streaming.headers().forEach((k, vs) -> vs.forEach(v -> b.addHeader(k, v)));
+      ServerRequest request = b.build();
+      RecordedRequest recorded = record(request, body);
+
+      FakeDispatcher d = dispatcher;
+      FakeAnswer answer = d == null ? null : d.dispatch(recorded);
+      if (answer == null && recorded.kind() == RecordedRequest.Kind.BOOTSTRAP) {
+        answer = answers.poll();
+      }
+      requests.add(recorded);
+      EndPoint endPoint = req.getConnectionMetaData().getConnection().getEndPoint();
+      if (answer == null) {
+        ConveyedInformation placeholder = recorded.kind() == RecordedRequest.Kind.NOTIFICATION
+            && recorded.serialNumber() != null && !records.containsKey(recorded.serialNumber())
+            ? OnboardingInformation.builder().build() : null;
+        JettyEngine.write(serve(request, placeholder), resp, callback);
+      } else if (answer instanceof FakeAnswer.Bootstrap a) {
+        JettyEngine.write(serve(request, a.information()), resp, callback);
+      } else if (answer instanceof FakeAnswer.HttpError e) {
+        JettyEngine.write(CoreHandler.error(e.status(), encodingOf(request), e.status() >= 500
+            ? "operation-failed" : "invalid-value", "FakeAnswer.HttpError(" + e.status() + ")", null, Map.of()),
+            resp, callback);
+      } else if (answer instanceof FakeAnswer.CloseConnection) {
+        endPoint.close();
+        callback.failed(new IOException("FakeAnswer.CloseConnection"));
+      } else if (answer instanceof FakeAnswer.Stall s) {
+        scheduler.schedule(() -> {
+          endPoint.close();
+          callback.failed(new IOException("FakeAnswer.Stall"));
+        }, s.duration().toNanos(), TimeUnit.NANOSECONDS);
+      } else if (answer instanceof FakeAnswer.TruncatedBody t) {
+        ServerResponse full = serve(request, t.information());
+        byte[] fullBody = full.body();
+        int n = Math.min(t.bytesSent(), fullBody.length);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(full.status()).append(" OK\r\n");
+        full.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("Content-Length: ").append(fullBody.length).append("\r\nConnection: close\r\n\r\n");
+        endPoint.write(Callback.from(() -> {
+          endPoint.close();
+          callback.failed(new IOException("FakeAnswer.TruncatedBody"));
+        }, x -> {
+          endPoint.close();
+          callback.failed(x);
+        }), ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1)), ByteBuffer.wrap(fullBody, 0, n));
+      }
+      return true;
+    }
+
+    private ServerResponse serve(ServerRequest request, @Nullable ConveyedInformation info) {
+      override.set(info);
+      try {
+        return core.handle(request);
+      } finally {
+        override.remove();
+      }
+    }
+  }
+
+  private RecordedRequest record(ServerRequest request, byte[] body) {
+    String path = request.rawPath();
+    RecordedRequest.Kind kind = RecordedRequest.Kind.OTHER;
+    Dialect dialect = null;
+    String serial = null;
+    if (path.startsWith(JUNIPER_PREFIX)) {
+      dialect = Dialect.JUNIPER;
+      String rest = path.substring(JUNIPER_PREFIX.length());
+      int slash = rest.indexOf('/');
+      serial = slash < 0 ? rest : rest.substring(0, slash);
+      String sub = slash < 0 ? null : rest.substring(slash + 1);
+      kind = sub == null ? RecordedRequest.Kind.BOOTSTRAP
+          : sub.equals("notification") ? RecordedRequest.Kind.NOTIFICATION : RecordedRequest.Kind.OTHER;
+    } else if (path.equals(CoreHandler.GET_BOOTSTRAPPING_DATA) || path.equals(CoreHandler.REPORT_PROGRESS)) {
+      dialect = Dialect.RFC8572;
+      serial = basicUsername(request.header("Authorization"));
+      kind = path.equals(CoreHandler.GET_BOOTSTRAPPING_DATA) ? RecordedRequest.Kind.BOOTSTRAP
+          : RecordedRequest.Kind.NOTIFICATION;
+    }
+    return new RecordedRequest(kind, dialect, serial, request.method(), path, request.headers(), body,
+        clock.instant(), sequence.getAndIncrement());
+  }
+
+  private static @Nullable String basicUsername(@Nullable String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    try {
+      String s = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+      int colon = s.indexOf(':');
+      return colon < 0 ? s : s.substring(0, colon);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Encoding encodingOf(ServerRequest request) {
+    String accept = request.header("Accept");
+    String ct = request.header("Content-Type");
+    String s = accept != null ? accept : ct;
+    return s != null && s.contains("json") ? Encoding.JSON : Encoding.XML;
+  }
+
+  private static byte[] readUpTo(InputStream in, int max) throws IOException {
+    byte[] buf = in.readNBytes(max);
+    return buf;
+  }
+
+  /** The notifications received so far, oldest first, without taking them. */
+  public List<DeviceNotification> notifications() {
+    return List.copyOf(notifications);
+  }
+}
