@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * BoringSSL (netty-tcnative) when the key material comes as a {@link Builder#keyManagerFactory} (or is the
  * generated default) and the native library loads, else the JDK's TLS. A full TLS handshake costs about a
  * quarter of the CPU with BoringSSL, which is what a fleet of devices opening new connections needs (see
- * {@code bench/README-server.md}). To mount the server in your own HTTP stack instead, do not start it: hand
+ * {@code BENCHMARKS.md}). To mount the server in your own HTTP stack instead, do not start it: hand
  * {@link #handler()} to it (for Jakarta Servlet containers, use
  * {@code dev.phonehome.phc.core.servlet.PhoneHomeServlet}).
  *
@@ -278,7 +278,7 @@ public final class PhoneHomeServer implements AutoCloseable {
     /**
      * The server's certificate and key. The embedded engine serves TLS with BoringSSL (netty-tcnative) when the
      * native library loads on this platform, else with the JDK's TLS; a full handshake costs several times
-     * less CPU with BoringSSL (bench/README-server.md). Ignored when {@link #sslContext} is set.
+     * less CPU with BoringSSL (BENCHMARKS.md). Ignored when {@link #sslContext} is set.
      */
     public Builder keyManagerFactory(KeyManagerFactory keys) {
       this.keyManagerFactory = Objects.requireNonNull(keys, "keys");
