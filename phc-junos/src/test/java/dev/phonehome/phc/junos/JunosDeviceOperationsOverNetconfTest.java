@@ -366,6 +366,20 @@ class JunosDeviceOperationsOverNetconfTest {
   }
 
   @Test
+  void aHostMissingFromTheKnownHostsFileIsRefusedAtOnceWithoutRetries(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(fourMemberVc()));
+    java.nio.file.Path knownHosts = dir.resolve("known_hosts");
+    java.nio.file.Files.writeString(knownHosts, "");
+    JunosDeviceOperations o = ops(SimulatedVc.client(d, clock).hostKeyVerification(HostKeyVerification.knownHosts(knownHosts))
+        .reconnectTimeout(Duration.ofMinutes(30)));
+    assertThatThrownBy(o::members).isInstanceOf(PhcDeviceException.class)
+        .matches(e -> !((PhcDeviceException) e).sessionLost(), "not a lost session");
+    assertThat(d.recordedRpcs()).isEmpty();
+    assertThat(clock.totalSlept()).as("no retries").isZero();
+  }
+
+  @Test
   void pinningWritesMastershipPriorityThenCommitsAndUnpinningDeletesIt() throws Exception {
     VirtualChassisModel vc = fourMemberVc();
     SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(vc));
