@@ -74,14 +74,18 @@ public final class PhoneHomeClient implements AutoCloseable {
       hb.sslSocketFactory(b.sslContext.getSocketFactory(), b.trustManager);
     }
     this.http = hb.build();
+    if (b.provisionalConnections && b.verifier == null) {
+      throw new IllegalStateException("provisionalConnections(true) needs a conveyedInformationVerifier: data"
+          + " from a server the client cannot authenticate is only accepted when its signatures verify");
+    }
+    Random random = b.random != null ? b.random : new SecureRandom();
     String serial = b.serialNumber != null ? b.serialNumber : device.deviceInfo().serialNumber();
     this.transport = new HttpBootstrapTransport(http, b.dialect, b.encoding, serial, b.password, b.keyManagers,
-        b.verifier, b.clock, CodecLimits.DEFAULT);
+        b.verifier, b.clock, CodecLimits.DEFAULT, b.provisionalConnections ? random : null);
     List<EngineState.Server> servers = new ArrayList<>();
     for (String url : b.servers.isEmpty() ? List.of(DEFAULT_REDIRECT_SERVER) : b.servers) {
       servers.add(new EngineState.Server(stripSlash(url), null));
     }
-    Random random = b.random != null ? b.random : new SecureRandom();
     StateStore store = b.stateStore != null ? b.stateStore : new DeviceStateStore(device);
     ImageStager.Factory stagers = deadline -> new ImageStager(device, http, b.retryPolicy, b.sleeper, random,
         b.listener, b.imageFetchTimeout, deadline);
@@ -151,6 +155,7 @@ public final class PhoneHomeClient implements AutoCloseable {
     private Duration imageFetchTimeout = Duration.ofHours(1);
     private PhoneHomeEventListener listener = PhoneHomeEventListener.NONE;
     private @Nullable ConveyedInformationVerifier verifier;
+    private boolean provisionalConnections;
 
     private Builder() {}
 
@@ -179,6 +184,7 @@ public final class PhoneHomeClient implements AutoCloseable {
       b.imageFetchTimeout = imageFetchTimeout;
       b.listener = listener;
       b.verifier = verifier;
+      b.provisionalConnections = provisionalConnections;
       return b;
     }
 
@@ -335,6 +341,26 @@ public final class PhoneHomeClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Provisional connections, RFC 8572 section 5.3 (default false). When true, a bootstrap server whose TLS
+     * certificate fails validation against the configured trust (the trust manager of
+     * {@link #sslContext(SSLContext, X509TrustManager)}, or the anchor learned from trusted redirect
+     * information) is asked again over a connection that does not authenticate it. On such a connection the
+     * client sends {@code signed-data-preferred} and a fresh random nonce, and accepts only signed data whose
+     * ownership voucher and owner certificate chain verify, or redirect information whose trust anchors are
+     * then not honoured; unsigned onboarding information is refused. Progress reports are never sent to a
+     * server the client could not authenticate. Requires a {@link #conveyedInformationVerifier} ({@link
+     * #build()} fails without one).
+     */
+    public Builder provisionalConnections(boolean enabled) {
+      this.provisionalConnections = enabled;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when {@link #deviceOperations} is missing, or provisional connections are
+     *     enabled without a {@link #conveyedInformationVerifier}
+     */
     public PhoneHomeClient build() {
       return new PhoneHomeClient(this);
     }

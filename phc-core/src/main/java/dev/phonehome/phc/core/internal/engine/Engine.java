@@ -788,7 +788,13 @@ public final class Engine {
         EngineState.Outbound o = s.outbox.get(0);
         try {
           c.transport().report(serverFor(s, o.server()), o.report());
-        } catch (PhcProtocolException | PhcTrustException e) {
+        } catch (PhcTrustException e) {
+          // Not sent at all (RFC 8572: progress is reported only to trusted servers): dropped, not delivered.
+          log.warn("notification {} not sent to {}: {}", o.report(), o.server(), e.getMessage());
+          s.outbox.remove(0);
+          changed = true;
+          continue;
+        } catch (PhcProtocolException e) {
           log.warn("{} refused notification {}: {}", o.server(), o.report(), e.getMessage());
         } catch (PhcTransportException e) {
           log.debug("{} unreachable for notifications: {}", o.server(), e.getMessage());

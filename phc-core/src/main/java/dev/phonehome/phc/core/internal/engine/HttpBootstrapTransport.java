@@ -28,8 +28,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Credentials;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -46,6 +49,13 @@ import org.jspecify.annotations.Nullable;
  * RFC 8572 answers go through the {@link ConveyedInformationVerifier} when one is configured; without one,
  * unsigned onboarding information is accepted only from a trusted server, and signed data is refused (nothing
  * could verify it). Notifications are sent only to trusted servers.
+ *
+ * <p>Provisional connections (RFC 8572 section 5.3, when enabled): a server whose TLS certificate fails
+ * validation against the configured trust (or its learned anchor) is asked again over a connection that does
+ * not authenticate it ({@link TrustAnchors#provisionalTrustManager()}), with {@code signed-data-preferred} and
+ * a fresh nonce; the answer goes to the verifier with {@code serverTrusted=false}, so only signed data whose
+ * voucher and owner chain verify is accepted (and unsigned redirect information, whose anchors the engine then
+ * ignores). Notifications always use the authenticating connection, so they never reach such a server.
  */
 public final class HttpBootstrapTransport implements BootstrapTransport {
   static final String JUNIPER_DEVICE_PATH = "/restconf/data/juniper-zerotouch-bootstrap-server:devices/device=";
@@ -62,11 +72,27 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
   private final @Nullable ConveyedInformationVerifier verifier;
   private final Clock clock;
   private final CodecLimits limits;
+  private final @Nullable Random provisionalNonces;
   private final Map<String, OkHttpClient> anchoredClients = new ConcurrentHashMap<>();
+  private volatile @Nullable OkHttpClient provisionalClient;
 
   public HttpBootstrapTransport(OkHttpClient http, Dialect dialect, Encoding encoding, String serialNumber,
       String password, KeyManager @Nullable [] keyManagers, @Nullable ConveyedInformationVerifier verifier,
       Clock clock, CodecLimits limits) {
+    this(http, dialect, encoding, serialNumber, password, keyManagers, verifier, clock, limits, null);
+  }
+
+  /**
+   * @param provisionalNonces when not null, provisional connections are enabled (RFC 8572 section 5.3) and
+   *     their fresh nonces come from this; a verifier is then required
+   */
+  public HttpBootstrapTransport(OkHttpClient http, Dialect dialect, Encoding encoding, String serialNumber,
+      String password, KeyManager @Nullable [] keyManagers, @Nullable ConveyedInformationVerifier verifier,
+      Clock clock, CodecLimits limits, @Nullable Random provisionalNonces) {
+    if (provisionalNonces != null && verifier == null) {
+      throw new IllegalArgumentException("provisional connections need a ConveyedInformationVerifier");
+    }
+    this.provisionalNonces = provisionalNonces;
     this.http = Objects.requireNonNull(http, "http");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     this.encoding = dialect == Dialect.JUNIPER ? Encoding.XML : Objects.requireNonNull(encoding, "encoding");
@@ -80,7 +106,21 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
 
   @Override
   public Answer fetch(EngineState.Server server, BootstrapRequest request) {
-    boolean tlsTrusted = server.url().startsWith("https://");
+    try {
+      return fetch(server, request, clientFor(server), server.url().startsWith("https://"));
+    } catch (HandshakeRefused e) {
+      // RFC 8572 section 5.3: the device MAY connect provisionally to a server it cannot authenticate.
+      byte[] nonce = new byte[16 + Objects.requireNonNull(provisionalNonces).nextInt(17)];
+      provisionalNonces.nextBytes(nonce);
+      BootstrapRequest fresh = new BootstrapRequest(request.serialNumber(), request.hwModel(), request.osName(),
+          request.osVersion(), Bytes.of(nonce), true);
+      // Only reached because validation against the configured trust (chain or host name) just failed: the
+      // connection is not trusted whatever the server presents now.
+      return fetch(server, fresh, provisionalClient(), false);
+    }
+  }
+
+  private Answer fetch(EngineState.Server server, BootstrapRequest request, OkHttpClient client, boolean tlsTrusted) {
     if (dialect == Dialect.JUNIPER) {
       Request r = new Request.Builder()
           .url(server.url() + JUNIPER_DEVICE_PATH + encodedSerial())
@@ -88,7 +128,7 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
           .header("Accept", JUNIPER_ACCEPT)
           .get()
           .build();
-      try (Response response = call(server, r)) {
+      try (Response response = call(client, r, tlsTrusted)) {
         checkStatus(server, response);
         JuniperDevice device = JuniperXmlCodec.decodeDevice(response.body().byteStream(), limits);
         ConveyedInformation info = device.conveyedInformation();
@@ -108,7 +148,7 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
         .header("Accept", encoding.mediaType())
         .post(RequestBody.create(body, MediaType.get(encoding.mediaType())))
         .build();
-    try (Response response = call(server, r)) {
+    try (Response response = call(client, r, tlsTrusted)) {
       checkStatus(server, response);
       Encoding answered = MediaTypes.encodingOf(response.header("Content-Type")).orElse(encoding);
       BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(response.body().byteStream(), answered, limits);
@@ -164,7 +204,15 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
           .post(RequestBody.create(Rfc8572Codec.encodeReportProgress(report, encoding), MediaType.get(encoding.mediaType())))
           .build();
     }
-    try (Response response = call(server, r)) {
+    Response sent;
+    try {
+      sent = call(clientFor(server), r, true);
+    } catch (HandshakeRefused e) {
+      throw new PhcTrustException(PhcTrustException.Reason.SERVER_CERTIFICATE_UNTRUSTED,
+          "notifications are only sent to trusted servers; " + server.url() + " failed TLS validation: "
+              + e.getCause(), e.getCause());
+    }
+    try (Response response = sent) {
       int code = response.code();
       if (code == 200 || code == 201 || code == 204) {
         return;
@@ -174,11 +222,51 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
     }
   }
 
-  private Response call(EngineState.Server server, Request request) {
+  /**
+   * @param authenticating true on a connection that validates the server: a validation failure there is
+   *     {@link HandshakeRefused} when provisional connections are enabled
+   */
+  private Response call(OkHttpClient client, Request request, boolean authenticating) {
     try {
-      return clientFor(server).newCall(request).execute();
+      return client.newCall(request).execute();
+    } catch (SSLHandshakeException | SSLPeerUnverifiedException e) {
+      if (authenticating && provisionalNonces != null) {
+        throw new HandshakeRefused(e);
+      }
+      throw new PhcTransportException(request.method() + " " + request.url() + " failed: " + e, e);
     } catch (IOException e) {
       throw new PhcTransportException(request.method() + " " + request.url() + " failed: " + e, e);
+    }
+  }
+
+  /**
+   * The client of provisional connections: the handshake accepts any server certificate and any host name
+   * (nothing from this connection is trusted; the verifier decides on signatures alone).
+   */
+  private OkHttpClient provisionalClient() {
+    OkHttpClient p = provisionalClient;
+    if (p == null) {
+      TrustAnchors none = TrustAnchors.none();
+      javax.net.ssl.X509TrustManager tm = none.provisionalTrustManager();
+      try {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(keyManagers, new javax.net.ssl.TrustManager[] {tm}, new java.security.SecureRandom());
+        p = http.newBuilder().sslSocketFactory(ctx.getSocketFactory(), tm).hostnameVerifier((host, session) -> true)
+            .build();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("cannot build the provisional TLS context: " + e.getMessage(), e);
+      }
+      provisionalClient = p;
+    }
+    return p;
+  }
+
+  /** The authenticating handshake failed validation; the caller may retry provisionally. */
+  private static final class HandshakeRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HandshakeRefused(IOException cause) {
+      super(cause.getMessage(), cause, false, false);
     }
   }
 
