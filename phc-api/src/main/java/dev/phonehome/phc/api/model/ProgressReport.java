@@ -14,6 +14,7 @@ public final class ProgressReport {
   private final ProgressType type;
   private final @Nullable String message;
   private final @Nullable MemberRef member;
+  private final @Nullable NotificationId notificationId;
   private final List<SshHostKey> sshHostKeys;
   private final List<Bytes> trustAnchorCerts;
 
@@ -21,6 +22,7 @@ public final class ProgressReport {
     this.type = b.type;
     this.message = b.message;
     this.member = b.member;
+    this.notificationId = b.notificationId;
     this.sshHostKeys = List.copyOf(b.sshHostKeys);
     this.trustAnchorCerts = List.copyOf(b.trustAnchorCerts);
   }
@@ -37,6 +39,7 @@ public final class ProgressReport {
     Builder b = new Builder(type);
     b.message = message;
     b.member = member;
+    b.notificationId = notificationId;
     b.sshHostKeys.addAll(sshHostKeys);
     b.trustAnchorCerts.addAll(trustAnchorCerts);
     return b;
@@ -52,6 +55,14 @@ public final class ProgressReport {
 
   public @Nullable MemberRef member() {
     return member;
+  }
+
+  /**
+   * The client's id for this notification, by which a server stores a repeated one once; null when the sender
+   * gave none (a device other than ours).
+   */
+  public @Nullable NotificationId notificationId() {
+    return notificationId;
   }
 
   /** Sent with {@code bootstrap-complete} only. */
@@ -70,25 +81,27 @@ public final class ProgressReport {
         && type.equals(r.type)
         && Objects.equals(message, r.message)
         && Objects.equals(member, r.member)
+        && Objects.equals(notificationId, r.notificationId)
         && sshHostKeys.equals(r.sshHostKeys)
         && trustAnchorCerts.equals(r.trustAnchorCerts);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(type, message, member, sshHostKeys, trustAnchorCerts);
+    return Objects.hash(type, message, member, notificationId, sshHostKeys, trustAnchorCerts);
   }
 
   @Override
   public String toString() {
     return "ProgressReport{" + type + (message == null ? "" : ", \"" + message + "\"")
-        + (member == null ? "" : ", " + member) + "}";
+        + (member == null ? "" : ", " + member) + (notificationId == null ? "" : ", id " + notificationId) + "}";
   }
 
   public static final class Builder {
     private final ProgressType type;
     private @Nullable String message;
     private @Nullable MemberRef member;
+    private @Nullable NotificationId notificationId;
     private final List<SshHostKey> sshHostKeys = new ArrayList<>();
     private final List<Bytes> trustAnchorCerts = new ArrayList<>();
 
@@ -103,6 +116,11 @@ public final class ProgressReport {
 
     public Builder member(@Nullable MemberRef member) {
       this.member = member;
+      return this;
+    }
+
+    public Builder notificationId(@Nullable NotificationId notificationId) {
+      this.notificationId = notificationId;
       return this;
     }
 

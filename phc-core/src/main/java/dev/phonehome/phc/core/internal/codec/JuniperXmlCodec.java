@@ -10,6 +10,7 @@ import dev.phonehome.phc.api.model.ImageVerification;
 import dev.phonehome.phc.api.model.JuniperDevice;
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
@@ -473,8 +474,8 @@ public final class JuniperXmlCodec {
   }
 
   /**
-   * A {@code <notification>} with member fields when the report has a member. SSH host keys and trust anchor
-   * certificates have no Juniper encoding and are not written.
+   * A {@code <notification>} with member fields when the report has a member, and {@code <notification-id>}
+   * when it has one. SSH host keys and trust anchor certificates have no Juniper encoding and are not written.
    */
   public static byte[] encodeNotification(ProgressReport report) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -487,6 +488,10 @@ public final class JuniperXmlCodec {
       x.leaf("member-id", Integer.toString(m.memberId()));
       x.leaf("serial-number", m.serialNumber());
       x.leaf("role", m.role().reportName());
+    }
+    NotificationId nid = report.notificationId();
+    if (nid != null) {
+      x.leaf("notification-id", nid.toString());
     }
     x.end();
     x.finish();
@@ -519,6 +524,8 @@ public final class JuniperXmlCodec {
       String role = null;
       String idPath = null;
       String rolePath = null;
+      String nid = null;
+      String nidPath = null;
       for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
         if (!(n instanceof Element e)) {
           continue;
@@ -530,6 +537,10 @@ public final class JuniperXmlCodec {
             idPath = domPath(e);
           }
           case "serial-number" -> serial = e.getTextContent().strip();
+          case "notification-id" -> {
+            nid = e.getTextContent().strip();
+            nidPath = domPath(e);
+          }
           case "role" -> {
             role = e.getTextContent().strip();
             rolePath = domPath(e);
@@ -539,6 +550,13 @@ public final class JuniperXmlCodec {
         }
       }
       b.message(message);
+      if (nid != null) {
+        try {
+          b.notificationId(NotificationId.parse(nid));
+        } catch (IllegalArgumentException e) {
+          throw new PhcProtocolException("invalid notification-id " + Texts.quote(nid), nidPath);
+        }
+      }
       if (id != null || serial != null || role != null) {
         String parentPath = domPath((Element) parent);
         if (id == null || serial == null || role == null || serial.isEmpty()) {

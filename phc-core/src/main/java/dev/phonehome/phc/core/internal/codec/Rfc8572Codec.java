@@ -16,6 +16,7 @@ import dev.phonehome.phc.api.model.IntendedMember;
 import dev.phonehome.phc.api.model.IntendedRole;
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
@@ -86,6 +87,9 @@ public final class Rfc8572Codec {
   private static final Set<String> LIST_NAMES = Set.of("download-uri", "image-verification", "bootstrap-server",
       "member", "ssh-host-key", "trust-anchor-cert");
   private static final Pattern COLON_HEX = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*");
+  /** Our notification id at the end of an RFC 8572 {@code message} (see {@link NotificationId}). */
+  private static final Pattern NOTIFICATION_ID_SUFFIX =
+      Pattern.compile("(?:(.*) )?\\[notification-id ([0-9A-Za-z]{1,32}-[1-9][0-9]{0,17})\\]", Pattern.DOTALL);
   private static final Pattern VC_PREFIX = Pattern.compile("(vc-[a-z-]+)(?:: (.*))?", Pattern.DOTALL);
   private static final Pattern MEMBER_PREFIX =
       Pattern.compile("member (\\d) \\(serial (.*?), role (master|backup|linecard)\\)(?:: .*)?", Pattern.DOTALL);
@@ -515,13 +519,25 @@ public final class Rfc8572Codec {
       base = m.describe() + (base == null ? "" : ": " + base);
     }
     if (report.type().isVirtualChassis()) {
-      return report.type().name() + (base == null ? "" : ": " + base);
+      base = report.type().name() + (base == null ? "" : ": " + base);
+    }
+    NotificationId nid = report.notificationId();
+    if (nid != null) {
+      base = (base == null ? "" : base + " ") + "[notification-id " + nid + "]";
     }
     return base;
   }
 
   private static ProgressReport fromWire(ProgressType type, @Nullable String message, List<SshHostKey> keys,
       List<Bytes> certs) {
+    NotificationId nid = null;
+    if (message != null) {
+      Matcher id = NOTIFICATION_ID_SUFFIX.matcher(message);
+      if (id.matches()) {
+        nid = NotificationId.parse(id.group(2));
+        message = id.group(1);
+      }
+    }
     if (type.equals(ProgressType.INFORMATIONAL) && message != null) {
       Matcher vc = VC_PREFIX.matcher(message);
       if (vc.matches() && ProgressType.of(vc.group(1)).isVirtualChassis()) {
@@ -529,7 +545,7 @@ public final class Rfc8572Codec {
         message = vc.group(2);
       }
     }
-    ProgressReport.Builder b = ProgressReport.builder(type).message(message);
+    ProgressReport.Builder b = ProgressReport.builder(type).message(message).notificationId(nid);
     if (message != null) {
       Matcher mm = MEMBER_PREFIX.matcher(message);
       if (mm.matches()) {

@@ -1,8 +1,10 @@
 package dev.phonehome.phc.core.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.phonehome.phc.api.Bytes;
+import dev.phonehome.phc.api.PhcProtocolException;
 import dev.phonehome.phc.api.model.BootImage;
 import dev.phonehome.phc.api.model.BootstrapServer;
 import dev.phonehome.phc.api.model.HashAlgorithm;
@@ -12,6 +14,7 @@ import dev.phonehome.phc.api.model.IntendedRole;
 import dev.phonehome.phc.api.model.JuniperDevice;
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
@@ -67,6 +70,26 @@ class JuniperXmlCodecGoldenTest {
         .isEqualTo(Golden.text("juniper/notification-member.xml"));
     assertThat(JuniperXmlCodec.decodeNotifications(Golden.stream("juniper/notification-member.xml"), CodecLimits.DEFAULT))
         .containsExactly(report);
+  }
+
+  @Test
+  void notificationIdTravelsAsItsOwnElementAfterTheMemberFields() {
+    ProgressReport report = VcNotification.UPGRADED.about(new MemberRef(1, "PE3714100301", MemberRole.BACKUP))
+        .toBuilder().notificationId(NotificationId.parse("5f0c2a9e71d3b846-17")).build();
+    assertThat(new String(JuniperXmlCodec.encodeNotification(report), StandardCharsets.UTF_8))
+        .isEqualTo(Golden.text("juniper/notification-with-id.xml"));
+    assertThat(JuniperXmlCodec.decodeNotifications(Golden.stream("juniper/notification-with-id.xml"), CodecLimits.DEFAULT))
+        .containsExactly(report);
+  }
+
+  @Test
+  void malformedNotificationIdIsRefusedNamingItsPath() {
+    String body = "<notification><notification-type>informational</notification-type>"
+        + "<notification-id>run-with-dash-1</notification-id></notification>";
+    assertThatThrownBy(() -> JuniperXmlCodec.decodeNotifications(
+        new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), CodecLimits.DEFAULT))
+        .isInstanceOf(PhcProtocolException.class)
+        .hasMessage("invalid notification-id 'run-with-dash-1' at /notification/notification-id");
   }
 
   @Test

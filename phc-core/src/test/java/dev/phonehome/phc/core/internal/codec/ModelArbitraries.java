@@ -13,6 +13,7 @@ import dev.phonehome.phc.api.model.IntendedRole;
 import dev.phonehome.phc.api.model.JuniperDevice;
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
@@ -162,14 +163,22 @@ final class ModelArbitraries {
 
   /** A report whose member, when present, is also the message prefix (SPEC section 5), as the engine sends it. */
   private static Arbitrary<ProgressReport> report(Arbitrary<List<SshHostKey>> keys, Arbitrary<List<Bytes>> certs) {
-    return Combinators.combine(progressType(), text().injectNull(0.2), memberRef().injectNull(0.5), keys, certs)
-        .as((type, text, member, k, c) -> {
+    return Combinators.combine(progressType(), text().injectNull(0.2), memberRef().injectNull(0.5), keys, certs,
+            notificationId().injectNull(0.3))
+        .as((type, text, member, k, c, nid) -> {
           String message = member == null ? text : member.describe() + ": " + (text == null ? "" : text);
-          ProgressReport.Builder b = ProgressReport.builder(type).message(message).member(member);
+          ProgressReport.Builder b = ProgressReport.builder(type).message(message).member(member)
+              .notificationId(nid);
           k.forEach(b::addSshHostKey);
           c.forEach(b::addTrustAnchorCert);
           return b.build();
         });
+  }
+
+  static Arbitrary<NotificationId> notificationId() {
+    return Combinators.combine(Arbitraries.strings().withCharRange('0', '9').withCharRange('a', 'z')
+            .withCharRange('A', 'Z').ofMinLength(1).ofMaxLength(32),
+        Arbitraries.longs().between(1, 999_999_999_999_999_999L)).as(NotificationId::new);
   }
 
   static Arbitrary<ProgressReport> rfcReport() {

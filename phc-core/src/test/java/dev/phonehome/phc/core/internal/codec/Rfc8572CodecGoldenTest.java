@@ -16,6 +16,7 @@ import dev.phonehome.phc.api.model.IntendedMember;
 import dev.phonehome.phc.api.model.IntendedRole;
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
@@ -28,6 +29,7 @@ import dev.phonehome.phc.api.model.VirtualChassisTopology;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -140,6 +142,28 @@ class Rfc8572CodecGoldenTest {
     ProgressReport decoded = Rfc8572Codec.decodeReportProgress(Golden.stream(f), e, CodecLimits.DEFAULT);
     assertThat(decoded).isEqualTo(expected);
     assertThat(decoded.type()).isEqualTo(ProgressType.VC_MEMBER_UPGRADE_FAILED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Encoding.class)
+  void notificationIdTravelsAtTheEndOfTheMessageAndIsStrippedOnDecode(Encoding e) {
+    String f = file("report-progress-with-id", e);
+    ProgressReport expected = VcNotification.UPGRADE_FAILED.about(new MemberRef(2, "PE3714100301", MemberRole.LINECARD))
+        .toBuilder().notificationId(NotificationId.parse("5f0c2a9e71d3b846-17")).build();
+    assertThat(utf8(Rfc8572Codec.encodeReportProgress(expected, e))).isEqualTo(Golden.text(f));
+    ProgressReport decoded = Rfc8572Codec.decodeReportProgress(Golden.stream(f), e, CodecLimits.DEFAULT);
+    assertThat(decoded).isEqualTo(expected);
+    assertThat(decoded.message()).isEqualTo("member 2 (serial PE3714100301, role linecard): Upgrade failed !!!");
+  }
+
+  @Test
+  void notificationIdWithoutMessageDecodesToNoMessage() {
+    ProgressReport report = ProgressReport.builder(ProgressType.BOOTSTRAP_INITIATED)
+        .notificationId(new NotificationId("ab12", 1)).build();
+    byte[] wire = Rfc8572Codec.encodeReportProgress(report, Encoding.JSON);
+    assertThat(utf8(wire)).contains("\"message\": \"[notification-id ab12-1]\"");
+    assertThat(Rfc8572Codec.decodeReportProgress(new java.io.ByteArrayInputStream(wire), Encoding.JSON,
+        CodecLimits.DEFAULT)).isEqualTo(report);
   }
 
   @ParameterizedTest
