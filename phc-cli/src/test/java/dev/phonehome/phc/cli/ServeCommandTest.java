@@ -19,6 +19,7 @@ import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
+import dev.phonehome.phc.core.trust.ConveyedDocument;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -139,7 +140,7 @@ class ServeCommandTest {
     assertThat(post.status).as(new String(post.body, StandardCharsets.UTF_8)).isEqualTo(200);
     BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(new ByteArrayInputStream(post.body),
         Encoding.JSON, CodecLimits.DEFAULT);
-    ConveyedInformationCms.Unwrapped doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
+    ConveyedDocument doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
     assertThat(doc.signed()).isFalse();
     assertThat(doc.encoding()).isEqualTo(Encoding.JSON);
     assertThat(doc.document()).isEqualTo(record);

@@ -201,7 +201,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
   }
 
   /** The framing of the open session, or null when none is open (for diagnostics and tests). */
-  public synchronized NetconfFraming.@Nullable Mode currentFraming() {
+  synchronized NetconfFraming.@Nullable Mode currentFraming() {
     NetconfSession s = session;
     return s != null && s.isOpen() ? s.framing() : null;
   }

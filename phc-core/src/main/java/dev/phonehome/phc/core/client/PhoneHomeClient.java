@@ -11,7 +11,7 @@ import dev.phonehome.phc.core.internal.engine.Engine;
 import dev.phonehome.phc.core.internal.engine.EngineState;
 import dev.phonehome.phc.core.internal.engine.HttpBootstrapTransport;
 import dev.phonehome.phc.core.internal.engine.ImageStager;
-import dev.phonehome.phc.core.internal.trust.ConveyedInformationVerifier;
+import dev.phonehome.phc.core.trust.ConveyedInformationVerifier;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.phonehome.phc.core.internal.server.CoreHandler;
 import dev.phonehome.phc.core.internal.server.JettyEngine;
 import dev.phonehome.phc.core.internal.server.ProgressStore;
 import dev.phonehome.phc.core.internal.server.SelfSignedCertificate;
-import dev.phonehome.phc.core.internal.trust.ConveyedInformationSigner;
+import dev.phonehome.phc.core.trust.ConveyedInformationSigner;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.cert.X509Certificate;

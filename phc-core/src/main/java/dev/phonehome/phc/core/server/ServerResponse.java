@@ -1,5 +1,7 @@
 package dev.phonehome.phc.core.server;
 
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.core.internal.server.CoreHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,24 @@ public final class ServerResponse {
       h.put("Content-Type", contentType);
     }
     return new ServerResponse(status, h, Objects.requireNonNull(body, "body"));
+  }
+
+  /**
+   * A RESTCONF error answer ({@code ietf-restconf:errors}, RFC 8040 section 7.1) as the handler itself
+   * writes them: for an HTTP stack around {@link PhoneHomeHandler} that refuses a request before the handler
+   * sees it (rate limiting, maintenance), so that devices read the same shape either way.
+   *
+   * @param status the HTTP status (4xx or 5xx)
+   * @param encoding XML or JSON, as the device asked ({@code Accept})
+   * @param errorTag the RESTCONF {@code error-tag}, e.g. {@code operation-failed}, {@code access-denied}
+   * @param message the {@code error-message}, or null
+   */
+  public static ServerResponse restconfError(int status, Encoding encoding, String errorTag, @Nullable String message) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("status: a RESTCONF error needs 4xx or 5xx, not " + status);
+    }
+    return CoreHandler.error(status, Objects.requireNonNull(encoding, "encoding"),
+        Objects.requireNonNull(errorTag, "errorTag"), message, null, Map.of());
   }
 
   /** A response without a body (204, 201). */

@@ -20,7 +20,8 @@ import dev.phonehome.phc.api.server.DeviceNotification;
 import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
-import dev.phonehome.phc.core.internal.trust.ConveyedInformationSigner;
+import dev.phonehome.phc.core.trust.ConveyedDocument;
+import dev.phonehome.phc.core.trust.ConveyedInformationSigner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -95,7 +96,7 @@ class PhoneHomeServerRfc8572Test {
       BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(r.body().byteStream(), enc, CodecLimits.DEFAULT);
       assertThat(data.isSigned()).isFalse();
       assertThat(data.reportingLevel()).isEqualTo(ReportingLevel.VERBOSE);
-      ConveyedInformationCms.Unwrapped doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
+      ConveyedDocument doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
       assertThat(doc.signed()).isFalse();
       assertThat(doc.encoding()).isEqualTo(enc);
       assertThat(Rfc8572Codec.decodeConveyedInformation(doc.document(), enc, CodecLimits.DEFAULT))
@@ -122,7 +123,7 @@ class PhoneHomeServerRfc8572Test {
     try (Response r = post(client(tls.clientContext()), GET_DATA, new byte[0], Encoding.JSON, REDIRECTED)) {
       assertThat(r.code()).isEqualTo(200);
       BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(r.body().byteStream(), Encoding.JSON, CodecLimits.DEFAULT);
-      ConveyedInformationCms.Unwrapped doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
+      ConveyedDocument doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
       ConveyedInformation info = Rfc8572Codec.decodeConveyedInformation(doc.document(), Encoding.JSON, CodecLimits.DEFAULT);
       assertThat(info).isInstanceOf(RedirectInformation.class).isEqualTo(roundTrip(Fixtures.redirect(), Encoding.JSON));
     }

@@ -2,11 +2,10 @@ package dev.phonehome.phc.testkit.pki;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Dialect;
-import dev.phonehome.phc.core.internal.trust.CertificateBuilder;
-import dev.phonehome.phc.core.internal.trust.CertificateBuilder.KeyType;
-import dev.phonehome.phc.core.internal.trust.DefaultConveyedInformationSigner;
-import dev.phonehome.phc.core.internal.trust.DefaultConveyedInformationVerifier;
-import dev.phonehome.phc.core.internal.trust.TrustAnchors;
+import dev.phonehome.phc.core.trust.DefaultConveyedInformationSigner;
+import dev.phonehome.phc.core.trust.DefaultConveyedInformationVerifier;
+import dev.phonehome.phc.core.trust.RedirectTrustAnchor;
+import dev.phonehome.phc.testkit.pki.CertificateBuilder.KeyType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
@@ -29,8 +28,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.tls.HandshakeCertificates;
-import okhttp3.tls.HeldCertificate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -227,24 +224,24 @@ public final class TestPki {
   }
 
   /** The client's TLS anchors: the TLS root CA only. */
-  public TrustAnchors tlsAnchors() {
-    return TrustAnchors.of(tlsCa);
+  public List<X509Certificate> tlsAnchors() {
+    return List.of(tlsCa);
   }
 
   /** The redirect {@code trust-anchor} value naming this PKI's TLS CA, in {@code dialect}'s form. */
   public Bytes redirectTrustAnchor(Dialect dialect) {
-    return dialect == Dialect.RFC8572 ? TrustAnchors.rfc8572TrustAnchor(List.of(tlsCa))
-        : TrustAnchors.juniperTrustAnchor(tlsCa);
+    return dialect == Dialect.RFC8572 ? RedirectTrustAnchor.rfc8572(List.of(tlsCa))
+        : RedirectTrustAnchor.juniper(tlsCa);
   }
 
   /** Trusts the TLS root CA (for clients). */
   public X509TrustManager clientTrustManager() {
-    return tlsAnchors().trustManager();
+    return (X509TrustManager) trustManagerFactory(tlsCa).getTrustManagers()[0];
   }
 
   /** Trusts the manufacturer CA (for servers checking device client certificates). */
   public X509TrustManager deviceCertificateTrustManager() {
-    return TrustAnchors.of(manufacturerCa).trustManager();
+    return (X509TrustManager) deviceCertificateTrustManagerFactory().getTrustManagers()[0];
   }
 
   /** The server's key managers (server certificate and TLS CA). */
@@ -262,32 +259,21 @@ public final class TestPki {
    * manufacturer CA.
    */
   public TrustManagerFactory deviceCertificateTrustManagerFactory() {
-    return TrustAnchors.of(manufacturerCa).trustManagerFactory();
+    return trustManagerFactory(manufacturerCa);
   }
 
-  /**
-   * OkHttp's form of the server side (for servers built on OkHttp's test tools, e.g. MockWebServer): presents
-   * the server certificate, accepts device certificates issued by the manufacturer CA.
-   */
-  public HandshakeCertificates serverHandshakeCertificates() {
-    return new HandshakeCertificates.Builder()
-        .heldCertificate(new HeldCertificate(serverKeys, server), tlsCa)
-        .addTrustedCertificate(manufacturerCa)
-        .build();
-  }
-
-  /**
-   * OkHttp's form of a device: presents {@code serialNumber}'s certificate (null: none) and trusts the TLS
-   * CA. {@code OkHttpClient.Builder.sslSocketFactory(hc.sslSocketFactory(), hc.trustManager())}.
-   */
-  public HandshakeCertificates deviceHandshakeCertificates(@Nullable String serialNumber) {
-    HandshakeCertificates.Builder b = new HandshakeCertificates.Builder().addTrustedCertificate(tlsCa);
-    if (serialNumber != null) {
-      Device d = device(serialNumber);
-      b.heldCertificate(new HeldCertificate(new KeyPair(d.certificate().getPublicKey(), d.key()), d.certificate()),
-          manufacturerCa);
+  /** PKIX trust in exactly {@code anchor} (no revocation checks: test certificates name no CRL or OCSP). */
+  private static TrustManagerFactory trustManagerFactory(X509Certificate anchor) {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setCertificateEntry("anchor", anchor);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      tmf.init(ks);
+      return tmf;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a trust manager: " + e.getMessage(), e);
     }
-    return b.build();
   }
 
   /** The server's X509 key manager. */

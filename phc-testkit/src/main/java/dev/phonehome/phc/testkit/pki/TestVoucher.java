@@ -1,9 +1,8 @@
 package dev.phonehome.phc.testkit.pki;
 
 import dev.phonehome.phc.api.Bytes;
-import dev.phonehome.phc.core.internal.trust.Cms;
-import dev.phonehome.phc.core.internal.trust.Voucher;
-import dev.phonehome.phc.core.internal.trust.VoucherCodec;
+import dev.phonehome.phc.core.trust.Voucher;
+import dev.phonehome.phc.core.trust.VoucherCodec;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -131,6 +130,6 @@ public final class TestVoucher {
 
   /** The content type of a voucher CMS, for readers of tests. */
   public static String contentType() {
-    return Cms.OID_JSON_VOUCHER;
+    return VoucherCodec.CMS_CONTENT_TYPE;
   }
 }

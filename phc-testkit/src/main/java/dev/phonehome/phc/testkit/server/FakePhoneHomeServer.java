@@ -8,8 +8,6 @@ import dev.phonehome.phc.api.server.DeviceAuthenticator;
 import dev.phonehome.phc.api.server.DeviceNotification;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
-import dev.phonehome.phc.core.internal.server.CoreHandler;
-import dev.phonehome.phc.core.internal.server.JettyEngine;
 import dev.phonehome.phc.core.server.BasicDeviceAuthenticator;
 import dev.phonehome.phc.core.server.PhoneHomeHandler;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
@@ -17,15 +15,20 @@ import dev.phonehome.phc.core.server.ProgressQuery;
 import dev.phonehome.phc.core.server.ServerLimits;
 import dev.phonehome.phc.core.server.ServerRequest;
 import dev.phonehome.phc.core.server.ServerResponse;
-import java.io.ByteArrayInputStream;
+import dev.phonehome.phc.testkit.pki.CertificateBuilder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +41,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.tls.HandshakeCertificates;
-import okhttp3.tls.HeldCertificate;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -59,8 +64,13 @@ import org.jspecify.annotations.Nullable;
  * try (FakePhoneHomeServer phs = FakePhoneHomeServer.create().start()) {
  *   phs.enqueue(FakeAnswer.httpError(503));
  *   phs.enqueue(FakeAnswer.bootstrap(onboarding));
- *   client = PhoneHomeClient.builder().server(phs.url()).sslContext(phs.clientSslContext())...;
- *   ...
+ *   PhoneHomeClient client = PhoneHomeClient.builder()
+ *       .bootstrapServers(phs.url().toString())
+ *       .sslContext(phs.clientSslContext(), phs.clientTrustManager())
+ *       .deviceOperations(vc)
+ *       ...
+ *       .build();
+ *   client.run();
  *   assertThat(phs.takeRequest().serialNumber()).isEqualTo("PE3714100218");
  *   assertThat(phs.takeNotification().report().type()).isEqualTo(ProgressType.BOOTSTRAP_COMPLETE);
  * }
@@ -73,13 +83,15 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  */
 public final class FakePhoneHomeServer implements AutoCloseable {
+  private static final char[] KEY_PASSWORD = "phc-fake".toCharArray();
   private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_BODY = 1 << 20;
-  private static final String JUNIPER_PREFIX = CoreHandler.JUNIPER_DEVICE_PREFIX;
+  private static final String JUNIPER_PREFIX = PhoneHomeHandler.JUNIPER_DEVICE_PATH_PREFIX;
 
-  private final HeldCertificate rootCertificate;
-  private final HandshakeCertificates serverCertificates;
-  private final HandshakeCertificates clientCertificates;
+  private final X509Certificate rootCertificate;
+  private final SSLContext serverSslContext;
+  private final SSLContext clientSslContext;
+  private final X509TrustManager clientTrustManager;
   private final BlockingQueue<FakeAnswer> answers = new LinkedBlockingQueue<>();
   private final BlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
   private final BlockingQueue<DeviceNotification> notifications = new LinkedBlockingQueue<>();
@@ -90,26 +102,38 @@ public final class FakePhoneHomeServer implements AutoCloseable {
   private Clock clock = Clock.systemUTC();
   private DeviceAuthenticator authenticator = BasicDeviceAuthenticator.create();
   private @Nullable PhoneHomeServer core;
-  private @Nullable JettyEngine engine;
+  private @Nullable LoopbackJetty engine;
   private @Nullable ScheduledExecutorService scheduler;
 
   private FakePhoneHomeServer() {
-    rootCertificate = new HeldCertificate.Builder()
-        .certificateAuthority(0)
-        .commonName("phc FakePhoneHomeServer CA")
-        .build();
-    HeldCertificate server = new HeldCertificate.Builder()
-        .commonName("localhost")
-        .addSubjectAlternativeName("localhost")
-        .addSubjectAlternativeName("127.0.0.1")
-        .signedBy(rootCertificate)
-        .build();
-    serverCertificates = new HandshakeCertificates.Builder()
-        .heldCertificate(server, rootCertificate.certificate())
-        .build();
-    clientCertificates = new HandshakeCertificates.Builder()
-        .addTrustedCertificate(rootCertificate.certificate())
-        .build();
+    Instant now = Instant.now();
+    KeyPair caKeys = CertificateBuilder.newKeyPair(CertificateBuilder.KeyType.EC_P256);
+    rootCertificate = CertificateBuilder.builder().subject("CN=phc FakePhoneHomeServer CA").ca(0)
+        .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650))).build(caKeys);
+    KeyPair serverKeys = CertificateBuilder.newKeyPair(CertificateBuilder.KeyType.EC_P256);
+    X509Certificate server = CertificateBuilder.builder().subject("CN=localhost")
+        .issuer(rootCertificate, caKeys.getPrivate())
+        .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)))
+        .dnsName("localhost").ipAddress(InetAddress.getLoopbackAddress()).serverAuth().build(serverKeys);
+    try {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("server", serverKeys.getPrivate(), KEY_PASSWORD, new X509Certificate[] {server, rootCertificate});
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, KEY_PASSWORD);
+      KeyStore anchors = KeyStore.getInstance("PKCS12");
+      anchors.load(null, null);
+      anchors.setCertificateEntry("ca", rootCertificate);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      tmf.init(anchors);
+      clientTrustManager = (X509TrustManager) tmf.getTrustManagers()[0];
+      serverSslContext = SSLContext.getInstance("TLS");
+      serverSslContext.init(kmf.getKeyManagers(), null, null);
+      clientSslContext = SSLContext.getInstance("TLS");
+      clientSslContext.init(null, new TrustManager[] {clientTrustManager}, null);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot set up the fake server's TLS: " + e.getMessage(), e);
+    }
   }
 
   /** A server, not started. */
@@ -146,8 +170,8 @@ public final class FakePhoneHomeServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    JettyEngine e = new JettyEngine(new FakeHandler(phs.handler(), s), serverCertificates.sslContext(),
-        JettyEngine.ClientAuth.NONE, "127.0.0.1", 0, Duration.ofSeconds(30), 32);
+    LoopbackJetty e = new LoopbackJetty(new FakeHandler(phs.handler(), s), serverSslContext,
+        Duration.ofSeconds(30), 32);
     e.start();
     core = phs;
     scheduler = s;
@@ -173,27 +197,24 @@ public final class FakePhoneHomeServer implements AutoCloseable {
     return URI.create("https://127.0.0.1:" + port() + JUNIPER_PREFIX + serial);
   }
 
-  /** The trust a client needs for this server: the generated CA, for OkHttp and plain JSSE alike. */
-  public HandshakeCertificates clientCertificates() {
-    return clientCertificates;
-  }
-
   /** An SSLContext that trusts this server (and nothing else). */
   public SSLContext clientSslContext() {
-    return clientCertificates.sslContext();
+    return clientSslContext;
   }
 
+  /** {@link #clientSslContext()}'s socket factory (for OkHttp: with {@link #clientTrustManager()}). */
   public SSLSocketFactory clientSslSocketFactory() {
-    return clientCertificates.sslSocketFactory();
+    return clientSslContext.getSocketFactory();
   }
 
+  /** A trust manager that trusts this server (and nothing else). */
   public X509TrustManager clientTrustManager() {
-    return clientCertificates.trustManager();
+    return clientTrustManager;
   }
 
   /** The CA certificate that signed this server's certificate (a trust anchor for a client under test). */
   public X509Certificate rootCertificate() {
-    return rootCertificate.certificate();
+    return rootCertificate;
   }
 
   /** Serves {@code information} to {@code serial} for every bootstrap request that nothing else answers. */
@@ -297,14 +318,8 @@ public final class FakePhoneHomeServer implements AutoCloseable {
 
     @Override
     public boolean handle(Request req, Response resp, Callback callback) throws IOException {
-      ServerRequest streaming = JettyEngine.toServerRequest(req);
-      byte[] body = readUpTo(streaming.body(), MAX_BODY + 1);
-      ServerRequest.Builder b = ServerRequest.builder(streaming.method(), streaming.rawPath())
-          .body(new ByteArrayInputStream(body), body.length)
-          .peerCertificates(streaming.peerCertificates())
-          .remoteAddress(streaming.remoteAddress());
-      streaming.headers().forEach((k, vs) -> vs.forEach(v -> b.addHeader(k, v)));
-      ServerRequest request = b.build();
+      byte[] body = readUpTo(Content.Source.asInputStream(req), MAX_BODY + 1);
+      ServerRequest request = LoopbackJetty.toServerRequest(req, body);
       RecordedRequest recorded = record(request, body);
 
       FakeDispatcher d = dispatcher;
@@ -318,12 +333,12 @@ public final class FakePhoneHomeServer implements AutoCloseable {
         ConveyedInformation placeholder = recorded.kind() == RecordedRequest.Kind.NOTIFICATION
             && recorded.serialNumber() != null && !records.containsKey(recorded.serialNumber())
             ? OnboardingInformation.builder().build() : null;
-        JettyEngine.write(serve(request, placeholder), resp, callback);
+        LoopbackJetty.write(serve(request, placeholder), resp, callback);
       } else if (answer instanceof FakeAnswer.Bootstrap a) {
-        JettyEngine.write(serve(request, a.information()), resp, callback);
+        LoopbackJetty.write(serve(request, a.information()), resp, callback);
       } else if (answer instanceof FakeAnswer.HttpError e) {
-        JettyEngine.write(CoreHandler.error(e.status(), encodingOf(request), e.status() >= 500
-            ? "operation-failed" : "invalid-value", "FakeAnswer.HttpError(" + e.status() + ")", null, Map.of()),
+        LoopbackJetty.write(ServerResponse.restconfError(e.status(), encodingOf(request), e.status() >= 500
+            ? "operation-failed" : "invalid-value", "FakeAnswer.HttpError(" + e.status() + ")"),
             resp, callback);
       } else if (answer instanceof FakeAnswer.CloseConnection) {
         endPoint.close();
@@ -374,10 +389,10 @@ public final class FakePhoneHomeServer implements AutoCloseable {
       String sub = slash < 0 ? null : rest.substring(slash + 1);
       kind = sub == null ? RecordedRequest.Kind.BOOTSTRAP
           : sub.equals("notification") ? RecordedRequest.Kind.NOTIFICATION : RecordedRequest.Kind.OTHER;
-    } else if (path.equals(CoreHandler.GET_BOOTSTRAPPING_DATA) || path.equals(CoreHandler.REPORT_PROGRESS)) {
+    } else if (path.equals(PhoneHomeHandler.GET_BOOTSTRAPPING_DATA_PATH) || path.equals(PhoneHomeHandler.REPORT_PROGRESS_PATH)) {
       dialect = Dialect.RFC8572;
       serial = basicUsername(request.header("Authorization"));
-      kind = path.equals(CoreHandler.GET_BOOTSTRAPPING_DATA) ? RecordedRequest.Kind.BOOTSTRAP
+      kind = path.equals(PhoneHomeHandler.GET_BOOTSTRAPPING_DATA_PATH) ? RecordedRequest.Kind.BOOTSTRAP
           : RecordedRequest.Kind.NOTIFICATION;
     }
     return new RecordedRequest(kind, dialect, serial, request.method(), path, request.headers(), body,

@@ -62,7 +62,7 @@ class ProvisionalTrustEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    images.useHttps(imageTls.serverHandshakeCertificates().sslSocketFactory());
+    images.useHttps(imageTls.serverSslContext().getSocketFactory());
     images.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest r) {

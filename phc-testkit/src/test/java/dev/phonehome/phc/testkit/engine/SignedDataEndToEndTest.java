@@ -23,7 +23,7 @@ import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
 import dev.phonehome.phc.core.internal.trust.Cms;
-import dev.phonehome.phc.core.internal.trust.DefaultConveyedInformationVerifier;
+import dev.phonehome.phc.core.trust.DefaultConveyedInformationVerifier;
 import dev.phonehome.phc.testkit.VirtualClock;
 import dev.phonehome.phc.testkit.pki.TestPki;
 import dev.phonehome.phc.testkit.vc.FakeVirtualChassis;
@@ -60,7 +60,7 @@ class SignedDataEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    phs.useHttps(pki.serverHandshakeCertificates().sslSocketFactory());
+    phs.useHttps(pki.serverSslContext().getSocketFactory());
     phs.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest r) {

@@ -6,17 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Dialect;
 import dev.phonehome.phc.api.Encoding;
-import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.PhcTrustException.Reason;
+import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.model.BootstrapServer;
 import dev.phonehome.phc.api.model.BootstrappingData;
 import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
-import dev.phonehome.phc.core.internal.trust.CertificateBuilder.KeyType;
-import dev.phonehome.phc.core.internal.trust.ConveyedInformationVerifier.Verified;
+import dev.phonehome.phc.testkit.pki.CertificateBuilder.KeyType;
 import dev.phonehome.phc.core.internal.trust.DeviceIdentity;
 import dev.phonehome.phc.core.internal.trust.TrustAnchors;
-import dev.phonehome.phc.core.internal.trust.Voucher;
+import dev.phonehome.phc.core.trust.ConveyedInformationVerifier.Verified;
+import dev.phonehome.phc.core.trust.Voucher;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,8 +123,11 @@ class TestPkiTest {
       names.add(san.get(1));
     }
     assertThat(names).containsExactlyInAnyOrder("localhost", "127.0.0.1");
-    assertThat(PKI.tlsAnchors().trusts(java.util.List.of(PKI.serverCertificate(), PKI.tlsCa()))).isTrue();
-    assertThat(STRANGER.tlsAnchors().trusts(java.util.List.of(PKI.serverCertificate(), PKI.tlsCa()))).isFalse();
+    java.security.cert.X509Certificate[] chain = {PKI.serverCertificate(), PKI.tlsCa()};
+    assertThat(PKI.tlsAnchors()).containsExactly(PKI.tlsCa());
+    PKI.clientTrustManager().checkServerTrusted(chain, "ECDHE_ECDSA");
+    assertThatThrownBy(() -> STRANGER.clientTrustManager().checkServerTrusted(chain, "ECDHE_ECDSA"))
+        .isInstanceOf(java.security.cert.CertificateException.class);
   }
 
   @Test

@@ -74,12 +74,6 @@ class TestPkiTlsTest {
   }
 
   @Test
-  void okHttpHandshakeCertificatesShakeHands() throws Exception {
-    assertThat(handshake(PKI.serverHandshakeCertificates().sslContext(),
-        PKI.deviceHandshakeCertificates(SERIAL).sslSocketFactory())).isEqualTo(SERIAL);
-  }
-
-  @Test
   void deviceOfAnotherManufacturerIsRefused() {
     TestPki other = TestPki.create();
     SSLContext client;

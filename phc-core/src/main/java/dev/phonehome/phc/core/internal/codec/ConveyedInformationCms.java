@@ -3,9 +3,9 @@ package dev.phonehome.phc.core.internal.codec;
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.core.trust.ConveyedDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1InputStream;
@@ -27,25 +27,6 @@ public final class ConveyedInformationCms {
   public static final String OID_JSON = "1.2.840.113549.1.9.16.1.43";
 
   private ConveyedInformationCms() {}
-
-  /** What a ContentInfo holds. Equality compares the document's bytes. */
-  public record Unwrapped(Encoding encoding, byte[] document, boolean signed) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Unwrapped u && encoding == u.encoding && signed == u.signed
-          && Arrays.equals(document, u.document);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * (31 * encoding.hashCode() + Arrays.hashCode(document)) + Boolean.hashCode(signed);
-    }
-
-    @Override
-    public String toString() {
-      return "Unwrapped{" + encoding + ", " + document.length + " bytes, signed=" + signed + "}";
-    }
-  }
 
   /** The content type OID for an encoding. */
   public static String contentType(Encoding encoding) {
@@ -69,7 +50,7 @@ public final class ConveyedInformationCms {
    * @throws PhcProtocolException when the bytes are not DER, not a ContentInfo, have another content type, or a
    *     SignedData without encapsulated content
    */
-  public static Unwrapped unwrap(Bytes contentInfo) {
+  public static ConveyedDocument unwrap(Bytes contentInfo) {
     byte[] der = contentInfo.toByteArray();
     ContentInfo ci;
     try (ASN1InputStream in = new ASN1InputStream(der)) {
@@ -94,13 +75,13 @@ public final class ConveyedInformationCms {
         if (content == null) {
           throw new PhcProtocolException("SignedData has no encapsulated conveyed information (detached signature)");
         }
-        return new Unwrapped(encoding, ASN1OctetString.getInstance(content).getOctets(), true);
+        return new ConveyedDocument(encoding, ASN1OctetString.getInstance(content).getOctets(), true);
       }
       Encoding encoding = encodingOf(type, "content type");
       if (ci.getContent() == null) {
         throw new PhcProtocolException("ContentInfo " + type.getId() + " has no content");
       }
-      return new Unwrapped(encoding, ASN1OctetString.getInstance(ci.getContent()).getOctets(), false);
+      return new ConveyedDocument(encoding, ASN1OctetString.getInstance(ci.getContent()).getOctets(), false);
     } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
       throw new PhcProtocolException("malformed CMS " + type.getId() + ": " + e.getMessage(), null, -1, e);
     }

@@ -18,8 +18,9 @@ import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
 import dev.phonehome.phc.core.internal.codec.MediaTypes;
 import dev.phonehome.phc.core.internal.codec.RestconfErrors;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
-import dev.phonehome.phc.core.internal.trust.ConveyedInformationVerifier;
 import dev.phonehome.phc.core.internal.trust.TrustAnchors;
+import dev.phonehome.phc.core.trust.ConveyedDocument;
+import dev.phonehome.phc.core.trust.ConveyedInformationVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -152,7 +153,7 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
       checkStatus(server, response);
       Encoding answered = MediaTypes.encodingOf(response.header("Content-Type")).orElse(encoding);
       BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(response.body().byteStream(), answered, limits);
-      ConveyedInformationCms.Unwrapped document;
+      ConveyedDocument document;
       boolean trusted;
       if (verifier != null) {
         ConveyedInformationVerifier.Verified v =

@@ -1,8 +1,8 @@
 package dev.phonehome.phc.core.internal.trust;
 
 import dev.phonehome.phc.api.Bytes;
-import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.PhcTrustException.Reason;
+import dev.phonehome.phc.api.PhcTrustException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.PrivateKey;
@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Cms {
   /** The one Bouncy Castle provider instance phc uses; never registered globally. */
-  static final Provider BC = new BouncyCastleProvider();
+  public static final Provider BC = new BouncyCastleProvider();
 
   /** {@code id-ct-animaJSONVoucher} (RFC 8366 section 8.3). */
   public static final String OID_JSON_VOUCHER = "1.2.840.113549.1.9.16.1.40";
@@ -252,7 +252,7 @@ public final class Cms {
    *
    * @return the content type OID and the octets
    */
-  static Unsigned parseUnsigned(Bytes contentInfo, String what) {
+  public static Unsigned parseUnsigned(Bytes contentInfo, String what) {
     try {
       ContentInfo ci = ContentInfo.getInstance(ASN1Primitive.fromByteArray(contentInfo.toByteArray()));
       ASN1OctetString octets = ASN1OctetString.getInstance(ci.getContent());
@@ -264,7 +264,7 @@ public final class Cms {
   }
 
   /** The content type of a DER ContentInfo. */
-  static String contentTypeOf(Bytes contentInfo, String what) {
+  public static String contentTypeOf(Bytes contentInfo, String what) {
     try {
       return ContentInfo.getInstance(ASN1Primitive.fromByteArray(contentInfo.toByteArray())).getContentType().getId();
     } catch (IOException | RuntimeException e) {
@@ -273,5 +273,5 @@ public final class Cms {
     }
   }
 
-  record Unsigned(String contentType, byte[] content) {}
+  public record Unsigned(String contentType, byte[] content) {}
 }

@@ -2,7 +2,7 @@ package dev.phonehome.phc.core.internal.trust;
 
 import com.squareup.moshi.JsonReader;
 import dev.phonehome.phc.api.Encoding;
-import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
+import dev.phonehome.phc.core.trust.ConveyedDocument;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.xml.XMLConstants;
@@ -28,7 +28,7 @@ public final class ConveyedKind {
    * {@code ietf-sztp-conveyed-info:redirect-information}; XML: the local name of the root element). Anything
    * unreadable is not redirect information.
    */
-  public static boolean isRedirect(ConveyedInformationCms.Unwrapped document) {
+  public static boolean isRedirect(ConveyedDocument document) {
     String name = document.encoding() == Encoding.JSON ? firstJsonMember(document.document())
         : xmlRoot(document.document());
     if (name == null) {

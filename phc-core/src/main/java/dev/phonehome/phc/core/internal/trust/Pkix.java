@@ -22,7 +22,7 @@ import java.util.Set;
  * and RFC 8572 makes revocation checks of the owner certificate conditional on the voucher's
  * {@code domain-cert-revocation-checks} (which phc does not implement; see the package documentation).
  */
-final class Pkix {
+public final class Pkix {
   private Pkix() {}
 
   /**
@@ -31,7 +31,7 @@ final class Pkix {
    *
    * @throws GeneralSecurityException with the JDK's reason when no valid path exists
    */
-  static void validate(X509Certificate leaf, Collection<X509Certificate> intermediates,
+  public static void validate(X509Certificate leaf, Collection<X509Certificate> intermediates,
       Collection<X509Certificate> anchors, Instant at) throws GeneralSecurityException {
     if (anchors.isEmpty()) {
       throw new GeneralSecurityException("no trust anchor configured");
@@ -60,7 +60,7 @@ final class Pkix {
    * climbs through {@code bag}: used to tell "a manufacturer nobody knows" from "a known manufacturer whose
    * chain is broken".
    */
-  static boolean anyAnchorNamesIssuerOfChain(X509Certificate leaf, Collection<X509Certificate> bag,
+  public static boolean anyAnchorNamesIssuerOfChain(X509Certificate leaf, Collection<X509Certificate> bag,
       Collection<X509Certificate> anchors) {
     X509Certificate top = leaf;
     Set<X509Certificate> visited = new HashSet<>();
@@ -96,7 +96,7 @@ final class Pkix {
    * The certificates of {@code bag} that issued no other certificate of it: the bottom of each chain (the
    * end entity, or the last intermediate CA of a CA-only chain).
    */
-  static List<X509Certificate> bottoms(List<X509Certificate> bag) {
+  public static List<X509Certificate> bottoms(List<X509Certificate> bag) {
     List<X509Certificate> out = new ArrayList<>();
     for (X509Certificate c : bag) {
       boolean issuedSomething = false;

@@ -11,6 +11,7 @@ import dev.phonehome.phc.api.model.JuniperDevice;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.RedirectInformation;
+import dev.phonehome.phc.core.trust.ConveyedDocument;
 import java.io.ByteArrayInputStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -52,8 +53,8 @@ class CodecProperties {
       @ForAll Encoding encoding) {
     byte[] doc = Rfc8572Codec.encodeConveyedInformation(info, encoding);
     Bytes cms = ConveyedInformationCms.wrapUnsigned(doc, encoding);
-    ConveyedInformationCms.Unwrapped u = ConveyedInformationCms.unwrap(cms);
-    assertThat(u).isEqualTo(new ConveyedInformationCms.Unwrapped(encoding, doc, false));
+    ConveyedDocument u = ConveyedInformationCms.unwrap(cms);
+    assertThat(u).isEqualTo(new ConveyedDocument(encoding, doc, false));
     assertThat(Rfc8572Codec.decodeConveyedInformation(u.document(), u.encoding(), CodecLimits.DEFAULT))
         .isEqualTo(info);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.core.trust.ConveyedDocument;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -36,7 +37,7 @@ class ConveyedInformationCmsTest {
     Bytes wrapped = ConveyedInformationCms.wrapUnsigned(DOC, Encoding.JSON);
     assertThat(wrapped).isEqualTo(Bytes.of(Golden.bytes("cms/redirect-information-json.der")));
     assertThat(ConveyedInformationCms.unwrap(wrapped))
-        .isEqualTo(new ConveyedInformationCms.Unwrapped(Encoding.JSON, DOC, false));
+        .isEqualTo(new ConveyedDocument(Encoding.JSON, DOC, false));
   }
 
   @Test
@@ -45,7 +46,7 @@ class ConveyedInformationCmsTest {
     Bytes wrapped = ConveyedInformationCms.wrapUnsigned(xml, Encoding.XML);
     ContentInfo ci = ContentInfo.getInstance(wrapped.toByteArray());
     assertThat(ci.getContentType().getId()).isEqualTo("1.2.840.113549.1.9.16.1.42");
-    ConveyedInformationCms.Unwrapped u = ConveyedInformationCms.unwrap(wrapped);
+    ConveyedDocument u = ConveyedInformationCms.unwrap(wrapped);
     assertThat(u.encoding()).isEqualTo(Encoding.XML);
     assertThat(u.document()).isEqualTo(xml);
     assertThat(u.signed()).isFalse();
@@ -65,8 +66,8 @@ class ConveyedInformationCmsTest {
     CMSSignedData signed = gen.generate(
         new CMSProcessableByteArray(new ASN1ObjectIdentifier(ConveyedInformationCms.OID_JSON), DOC), true);
 
-    ConveyedInformationCms.Unwrapped u = ConveyedInformationCms.unwrap(Bytes.of(signed.getEncoded()));
-    assertThat(u).isEqualTo(new ConveyedInformationCms.Unwrapped(Encoding.JSON, DOC, true));
+    ConveyedDocument u = ConveyedInformationCms.unwrap(Bytes.of(signed.getEncoded()));
+    assertThat(u).isEqualTo(new ConveyedDocument(Encoding.JSON, DOC, true));
 
     byte[] tampered = signed.getEncoded();
     int at = indexOf(tampered, "sztp1".getBytes(StandardCharsets.US_ASCII));

@@ -2,6 +2,9 @@ package dev.phonehome.phc.core.internal.trust;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.core.internal.trust.CertificateBuilder.KeyType;
+import dev.phonehome.phc.core.trust.DefaultConveyedInformationVerifier;
+import dev.phonehome.phc.core.trust.Voucher;
+import dev.phonehome.phc.core.trust.VoucherCodec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.KeyPair;
@@ -15,28 +18,28 @@ import java.util.List;
  * A small PKI for the trust tests (phc-core cannot use phc-testkit's TestPki: the dependency goes the other
  * way). Fixed instant so that tests are deterministic about dates.
  */
-final class Fixture {
-  static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  static final String SERIAL = "VJ3724AK0012";
+public final class Fixture {
+  public static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  public static final String SERIAL = "VJ3724AK0012";
 
-  final KeyPair manufacturerCaKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
-  final X509Certificate manufacturerCa;
-  final KeyPair masaKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
-  final X509Certificate masa;
-  final KeyPair ownerCaKeys;
-  final X509Certificate ownerCa;
-  final KeyPair ownerKeys;
-  final X509Certificate owner;
-  final KeyPair tlsCaKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
-  final X509Certificate tlsCa;
-  final KeyPair serverKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
-  final X509Certificate server;
+  public final KeyPair manufacturerCaKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
+  public final X509Certificate manufacturerCa;
+  public final KeyPair masaKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
+  public final X509Certificate masa;
+  public final KeyPair ownerCaKeys;
+  public final X509Certificate ownerCa;
+  public final KeyPair ownerKeys;
+  public final X509Certificate owner;
+  public final KeyPair tlsCaKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
+  public final X509Certificate tlsCa;
+  public final KeyPair serverKeys = CertificateBuilder.newKeyPair(KeyType.EC_P256);
+  public final X509Certificate server;
 
-  Fixture() {
+  public Fixture() {
     this(KeyType.EC_P256, "Test");
   }
 
-  Fixture(KeyType ownerKeyType, String name) {
+  public Fixture(KeyType ownerKeyType, String name) {
     Instant nb = NOW.minus(Duration.ofDays(30));
     Instant na = NOW.plus(Duration.ofDays(3650));
     manufacturerCa = CertificateBuilder.builder().subject("CN=" + name + " Manufacturer CA").ca(null)
@@ -60,15 +63,15 @@ final class Fixture {
     }
   }
 
-  List<X509Certificate> ownerChain() {
+  public List<X509Certificate> ownerChain() {
     return List.of(owner, ownerCa);
   }
 
-  Bytes ownerBag() {
+  public Bytes ownerBag() {
     return Cms.degenerate(ownerChain());
   }
 
-  static Bytes der(X509Certificate c) {
+  public static Bytes der(X509Certificate c) {
     try {
       return Bytes.of(c.getEncoded());
     } catch (CertificateEncodingException e) {
@@ -76,21 +79,21 @@ final class Fixture {
     }
   }
 
-  Voucher voucher() {
+  public Voucher voucher() {
     return Voucher.of(SERIAL, der(ownerCa), NOW.minus(Duration.ofHours(1)));
   }
 
-  Bytes sign(Voucher v) {
+  public Bytes sign(Voucher v) {
     return VoucherCodec.sign(v, masaKeys.getPrivate(), List.of(masa));
   }
 
-  Bytes signJson(byte[] json) {
+  public Bytes signJson(byte[] json) {
     return Cms.sign(json, dev.phonehome.phc.core.internal.codec.ConveyedInformationCms.OID_JSON,
         ownerKeys.getPrivate(), List.of(owner));
   }
 
   /** The unsigned ContentInfo form, built independently of the codec. */
-  static Bytes unsigned(byte[] document, String oid) {
+  public static Bytes unsigned(byte[] document, String oid) {
     try {
       return Bytes.of(new org.bouncycastle.asn1.cms.ContentInfo(
           new org.bouncycastle.asn1.ASN1ObjectIdentifier(oid), new org.bouncycastle.asn1.DEROctetString(document))
@@ -100,19 +103,19 @@ final class Fixture {
     }
   }
 
-  DefaultConveyedInformationVerifier verifier() {
+  public DefaultConveyedInformationVerifier verifier() {
     return DefaultConveyedInformationVerifier.builder().manufacturerAnchor(manufacturerCa).build();
   }
 
-  static final byte[] ONBOARDING_JSON = ("{\"ietf-sztp-conveyed-info:onboarding-information\":"
+  public static final byte[] ONBOARDING_JSON = ("{\"ietf-sztp-conveyed-info:onboarding-information\":"
       + "{\"boot-image\":{\"os-name\":\"junos\",\"os-version\":\"23.4R2\"}}}").getBytes(
           java.nio.charset.StandardCharsets.UTF_8);
 
-  static final byte[] REDIRECT_JSON = ("{\"ietf-sztp-conveyed-info:redirect-information\":"
+  public static final byte[] REDIRECT_JSON = ("{\"ietf-sztp-conveyed-info:redirect-information\":"
       + "{\"bootstrap-server\":[{\"address\":\"127.0.0.1\",\"port\":8443}]}}").getBytes(
           java.nio.charset.StandardCharsets.UTF_8);
 
-  static final byte[] REDIRECT_XML = ("<redirect-information xmlns=\"urn:ietf:params:xml:ns:yang:"
+  public static final byte[] REDIRECT_XML = ("<redirect-information xmlns=\"urn:ietf:params:xml:ns:yang:"
       + "ietf-sztp-conveyed-info\"><bootstrap-server><address>127.0.0.1</address></bootstrap-server>"
       + "</redirect-information>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
 }

@@ -9,14 +9,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
-import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.PhcTrustException.Reason;
+import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.model.BootstrapServer;
 import dev.phonehome.phc.api.model.BootstrappingData;
 import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.trust.CertificateBuilder.KeyType;
+import dev.phonehome.phc.core.trust.ConveyedInformationVerifier;
+import dev.phonehome.phc.core.trust.DefaultConveyedInformationSigner;
+import dev.phonehome.phc.core.trust.VoucherCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import dev.phonehome.phc.api.model.BootstrapServer;
 import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.core.internal.trust.CertificateBuilder.KeyType;
+import dev.phonehome.phc.core.trust.DefaultConveyedInformationSigner;
 import java.util.List;
 
 /**

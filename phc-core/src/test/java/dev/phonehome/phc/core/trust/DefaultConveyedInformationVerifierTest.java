@@ -1,4 +1,4 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import static dev.phonehome.phc.core.internal.trust.Fixture.NOW;
 import static dev.phonehome.phc.core.internal.trust.Fixture.ONBOARDING_JSON;
@@ -10,12 +10,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
-import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.PhcTrustException.Reason;
+import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.model.BootstrappingData;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.trust.CertificateBuilder.KeyType;
-import dev.phonehome.phc.core.internal.trust.ConveyedInformationVerifier.Verified;
+import dev.phonehome.phc.core.internal.trust.CertificateBuilder;
+import dev.phonehome.phc.core.internal.trust.Cms;
+import dev.phonehome.phc.core.internal.trust.Fixture;
+import dev.phonehome.phc.core.internal.trust.TrustAnchors;
+import dev.phonehome.phc.core.trust.ConveyedInformationVerifier.Verified;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;

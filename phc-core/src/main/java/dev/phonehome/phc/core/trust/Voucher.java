@@ -1,4 +1,4 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import dev.phonehome.phc.api.Bytes;
 import java.time.Instant;

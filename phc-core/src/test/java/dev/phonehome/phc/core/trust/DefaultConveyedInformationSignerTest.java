@@ -1,4 +1,4 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import static dev.phonehome.phc.core.internal.trust.Fixture.NOW;
 import static dev.phonehome.phc.core.internal.trust.Fixture.ONBOARDING_JSON;
@@ -16,6 +16,8 @@ import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.trust.CertificateBuilder.KeyType;
+import dev.phonehome.phc.core.internal.trust.Cms;
+import dev.phonehome.phc.core.internal.trust.Fixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,8 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.model.BootstrappingData;
-import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -38,5 +37,5 @@ public interface ConveyedInformationVerifier {
    * @param trusted true when the content may be trusted (signed and verified, or from a trusted server); trust
    *     anchors in redirect information are only honoured when true
    */
-  record Verified(ConveyedInformationCms.Unwrapped document, boolean trusted) {}
+  record Verified(ConveyedDocument document, boolean trusted) {}
 }

@@ -37,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * Issues X.509 v3 certificates with Bouncy Castle: CAs, TLS servers, devices (IDevID-style, serial number in
  * the subject), owners. Used by the test kit's {@code TestPki} and by tools that need a quick lab PKI; phc
  * itself never issues certificates at run time. Not thread-safe (a builder).
+ *
+ * <p>A test fixture of phc-core (the published one is {@code dev.phonehome.phc.testkit.pki.CertificateBuilder};
+ * phc-core cannot depend on the test kit, which depends on it).
  */
 public final class CertificateBuilder {
   /** Key types phc signs with. */

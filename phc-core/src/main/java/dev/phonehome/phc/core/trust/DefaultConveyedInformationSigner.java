@@ -1,4 +1,4 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
@@ -6,6 +6,7 @@ import dev.phonehome.phc.api.model.BootstrappingData;
 import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
+import dev.phonehome.phc.core.internal.trust.Cms;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -39,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * unsigned wrapping costs. The owner-certificate bag is encoded once. Only nonceful vouchers cost a
  * signature per request.
  *
- * <p>{@link #unsigned()} returns the unsigned variant ({@link ConveyedInformationCms#wrapUnsigned}).
+ * <p>{@link #unsigned()} returns the unsigned variant (a ContentInfo of type {@code id-ct-sztpConveyedInfoXML}
+ * or {@code ...JSON} around the document, no signature).
  * Thread-safe.
  */
 public final class DefaultConveyedInformationSigner implements ConveyedInformationSigner {

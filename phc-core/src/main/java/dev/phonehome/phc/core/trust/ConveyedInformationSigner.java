@@ -1,4 +1,4 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.model.BootstrappingData;

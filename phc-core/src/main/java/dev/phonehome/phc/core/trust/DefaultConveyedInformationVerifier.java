@@ -1,11 +1,14 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
-import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.PhcTrustException.Reason;
+import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.model.BootstrappingData;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
+import dev.phonehome.phc.core.internal.trust.Cms;
+import dev.phonehome.phc.core.internal.trust.ConveyedKind;
+import dev.phonehome.phc.core.internal.trust.Pkix;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -70,7 +73,7 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
   private final Duration clockSkew;
   private final boolean requireNonceWhenSent;
   private final boolean labModeInsecure;
-  private final Predicate<ConveyedInformationCms.Unwrapped> isRedirect;
+  private final Predicate<ConveyedDocument> isRedirect;
 
   private DefaultConveyedInformationVerifier(Builder b) {
     this.manufacturerAnchors = List.copyOf(b.manufacturerAnchors);
@@ -140,7 +143,7 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
    * Throws {@link Reason#OWNER_CERTIFICATE_AND_VOUCHER_INCOMPLETE} when exactly one of the two is present
    * (RFC 8572 section 3.1: they come together).
    */
-  public static void requireBothOrNeither(@Nullable Bytes ownerCertificate, @Nullable Bytes ownershipVoucher) {
+  static void requireBothOrNeither(@Nullable Bytes ownerCertificate, @Nullable Bytes ownershipVoucher) {
     if ((ownerCertificate == null) != (ownershipVoucher == null)) {
       throw new PhcTrustException(Reason.OWNER_CERTIFICATE_AND_VOUCHER_INCOMPLETE,
           (ownerCertificate == null ? "ownership-voucher present without owner-certificate"
@@ -160,8 +163,8 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
           "conveyed-information is signed but neither owner-certificate nor ownership-voucher was sent");
     }
     Cms.Unsigned u = Cms.parseUnsigned(conveyedInformation, "conveyed-information");
-    ConveyedInformationCms.Unwrapped doc =
-        new ConveyedInformationCms.Unwrapped(encodingOf(u.contentType()), u.content(), false);
+    ConveyedDocument doc =
+        new ConveyedDocument(encodingOf(u.contentType()), u.content(), false);
     if (serverTrusted) {
       return new Verified(doc, true);
     }
@@ -269,7 +272,7 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
           "conveyed-information signature does not verify with owner certificate "
               + signer.getSubjectX500Principal());
     }
-    return new Verified(new ConveyedInformationCms.Unwrapped(encoding, conveyed.content(), true), true);
+    return new Verified(new ConveyedDocument(encoding, conveyed.content(), true), true);
   }
 
   private void verifyVoucherSignature(Cms.SignedContent voucherCms, Instant now) {
@@ -329,7 +332,7 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
     private Duration clockSkew = Duration.ZERO;
     private boolean requireNonceWhenSent;
     private boolean labModeInsecure;
-    private Predicate<ConveyedInformationCms.Unwrapped> isRedirect = ConveyedKind::isRedirect;
+    private Predicate<ConveyedDocument> isRedirect = ConveyedKind::isRedirect;
 
     private Builder() {}
 
@@ -383,7 +386,7 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
      * How unsigned documents are classified as redirect information (default: {@link ConveyedKind#isRedirect},
      * which looks at the top element's name).
      */
-    public Builder redirectDetector(Predicate<ConveyedInformationCms.Unwrapped> isRedirect) {
+    public Builder redirectDetector(Predicate<ConveyedDocument> isRedirect) {
       this.isRedirect = Objects.requireNonNull(isRedirect, "isRedirect");
       return this;
     }

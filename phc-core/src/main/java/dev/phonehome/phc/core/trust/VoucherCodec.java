@@ -1,12 +1,13 @@
-package dev.phonehome.phc.core.internal.trust;
+package dev.phonehome.phc.core.trust;
 
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import dev.phonehome.phc.api.Bytes;
-import dev.phonehome.phc.api.PhcTrustException;
 import dev.phonehome.phc.api.PhcTrustException.Reason;
+import dev.phonehome.phc.api.PhcTrustException;
+import dev.phonehome.phc.core.internal.trust.Cms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.PrivateKey;
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * RFC 8366 vouchers in their JSON encoding ({@code application/voucher-cms+json}): a JSON document with one
  * member {@code ietf-voucher:voucher}, carried as the encapsulated content of a CMS SignedData whose
- * eContentType is {@code id-ct-animaJSONVoucher} ({@value Cms#OID_JSON_VOUCHER}), signed by the
+ * eContentType is {@code id-ct-animaJSONVoucher} ({@value #CMS_CONTENT_TYPE}), signed by the
  * manufacturer's (MASA's) key.
  *
  * <p>Decoding is strict: unknown members, duplicate members, wrong JSON types, bad dates, bad base64, an
@@ -33,6 +34,9 @@ import org.jspecify.annotations.Nullable;
 public final class VoucherCodec {
   /** The top-level member. */
   public static final String ROOT = "ietf-voucher:voucher";
+
+  /** The CMS eContentType of a signed JSON voucher: {@code id-ct-animaJSONVoucher}. */
+  public static final String CMS_CONTENT_TYPE = Cms.OID_JSON_VOUCHER;
 
   private static final int NONCE_MIN = 8;
   private static final int NONCE_MAX = 32;
