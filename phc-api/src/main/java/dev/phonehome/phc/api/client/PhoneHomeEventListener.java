@@ -2,6 +2,7 @@ package dev.phonehome.phc.api.client;
 
 import dev.phonehome.phc.api.PhcException;
 import dev.phonehome.phc.api.model.ProgressReport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears what the phone-home client does, for metrics, logs and live displays. Every method has a no-op
@@ -13,7 +14,7 @@ import dev.phonehome.phc.api.model.ProgressReport;
  * {@link #serverFailed} or {@link #redirected} or {@link #onboardingReceived}; while staging the image, per
  * attempt {@link #imageDownloadStarted} then {@link #imageDownloadFailed} or {@link #imageStaged}; whenever a
  * notification is created {@link #notificationQueued}, and when the PHS accepted it
- * {@link #notificationDelivered} (same order as queued); finally {@link #runCompleted} or {@link #runFailed}.
+ * {@link #notificationDelivered} or refused it {@link #notificationRefused} (same order as queued); finally {@link #runCompleted} or {@link #runFailed}.
  */
 public interface PhoneHomeEventListener {
   PhoneHomeEventListener NONE = new PhoneHomeEventListener() {};
@@ -53,6 +54,14 @@ public interface PhoneHomeEventListener {
 
   /** A queued notification reached the PHS. */
   default void notificationDelivered(ProgressReport report) {}
+
+  /**
+   * A queued notification will never reach the PHS: it answered {@code httpStatus} (a 4xx other than 404, 408
+   * and 429), or the client withheld it ({@code httpStatus} -1) because the server is not trusted.
+   *
+   * @param reason the server's error message, or why it was withheld; may be null
+   */
+  default void notificationRefused(ProgressReport report, int httpStatus, @Nullable String reason) {}
 
   /** The process completed (bootstrap-complete sent or queued). */
   default void runCompleted() {}

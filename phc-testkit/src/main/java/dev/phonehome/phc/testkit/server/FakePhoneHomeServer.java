@@ -428,4 +428,21 @@ public final class FakePhoneHomeServer implements AutoCloseable {
   public List<DeviceNotification> notifications() {
     return List.copyOf(notifications);
   }
+
+  /**
+   * The notifications received so far as a server that de-duplicates by notification id stores them: the first
+   * arrival of each (serial, id) pair, oldest first; notifications without an id are all kept. A client that
+   * resends after a lost answer or a crash shows up once here and more than once in {@link #notifications()}.
+   */
+  public List<DeviceNotification> distinctNotifications() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<DeviceNotification> out = new java.util.ArrayList<>();
+    for (DeviceNotification n : notifications) {
+      var id = n.report().notificationId();
+      if (id == null || seen.add(n.serialNumber() + " " + id)) {
+        out.add(n);
+      }
+    }
+    return List.copyOf(out);
+  }
 }

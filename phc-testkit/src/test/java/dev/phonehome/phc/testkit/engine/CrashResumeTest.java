@@ -94,6 +94,6 @@ class CrashResumeTest {
     assertThat(new HashSet<>(vc)).as("no VC notification repeated: %s", vc).hasSize(vc.size());
     assertThat(vc).hasSize(9);
     assertThat(h.transport.types(PHS1)).last().isEqualTo("bootstrap-complete");
-    assertThat(result.notificationsPending()).isEmpty();
+    assertThat(result.notificationsQueued()).isEmpty();
   }
 }

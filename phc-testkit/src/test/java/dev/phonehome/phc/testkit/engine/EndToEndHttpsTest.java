@@ -221,7 +221,7 @@ class EndToEndHttpsTest {
     assertThat(model.committedConfiguration()).containsExactly(Harness.CONFIG);
     assertThat(received).extracting(ProgressReport::type).startsWith(ProgressType.BOOTSTRAP_INITIATED)
         .endsWith(ProgressType.BOOTSTRAP_COMPLETE);
-    assertThat(received).containsExactlyElementsOf(result.notificationsSent());
+    assertThat(received).containsExactlyElementsOf(result.notificationsDelivered());
     assertThat(received).extracting(r -> r.type() + ": " + r.message()).contains(
         "vc-member-reboot-initiated: Reboot initiated for Line Card members. Waiting for the members to come back up.",
         "vc-member-upgrade-success: member 0 (serial PE0, role linecard): Member detected and successfully upgraded.");

@@ -1,6 +1,7 @@
 package dev.phonehome.phc.testkit.engine;
 
 import dev.phonehome.phc.api.PhcTransportException;
+import dev.phonehome.phc.core.internal.engine.BootstrapTransport.ReportOutcome;
 import dev.phonehome.phc.api.model.BootstrapRequest;
 import dev.phonehome.phc.api.model.ConveyedInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
@@ -23,6 +24,12 @@ final class FakeTransport implements BootstrapTransport {
   final List<EngineState.Outbound> delivered = new ArrayList<>();
   int reportFailuresLeft;
   boolean reportsDown;
+  /** Answers to the next notifications (then they are delivered): outcomes the transport returns instead. */
+  final Deque<ReportOutcome> reportAnswers = new ArrayDeque<>();
+  /** When set, decides every answer to a notification (null from it: delivered). */
+  java.util.function.Function<ProgressReport, ReportOutcome> reportPolicy;
+  /** Every notification offered, whatever became of it. */
+  final List<EngineState.Outbound> offered = new ArrayList<>();
 
   /** Scripts answers: ConveyedInformation values, or RuntimeExceptions to throw. */
   FakeTransport on(String server, Object... script) {
@@ -48,12 +55,18 @@ final class FakeTransport implements BootstrapTransport {
   }
 
   @Override
-  public synchronized void report(EngineState.Server server, ProgressReport report) {
+  public synchronized ReportOutcome report(EngineState.Server server, ProgressReport report) {
+    offered.add(new EngineState.Outbound(server.url(), report));
     if (reportsDown || reportFailuresLeft > 0) {
       reportFailuresLeft = Math.max(0, reportFailuresLeft - 1);
-      throw new PhcTransportException(server.url() + " unreachable", null);
+      return new ReportOutcome.Retry(null, server.url() + " unreachable");
+    }
+    ReportOutcome scripted = reportPolicy != null ? reportPolicy.apply(report) : reportAnswers.poll();
+    if (scripted != null && !(scripted instanceof ReportOutcome.Delivered)) {
+      return scripted;
     }
     delivered.add(new EngineState.Outbound(server.url(), report));
+    return ReportOutcome.delivered();
   }
 
   synchronized List<ProgressReport> reportsTo(String server) {

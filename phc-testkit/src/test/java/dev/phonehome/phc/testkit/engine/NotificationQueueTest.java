@@ -29,8 +29,8 @@ class NotificationQueueTest {
     PhoneHomeResult result = h.run();
 
     assertThat(h.transport.reportsTo(PHS1)).containsExactlyElementsOf(expected);
-    assertThat(result.notificationsSent()).containsExactlyElementsOf(expected);
-    assertThat(result.notificationsPending()).isEmpty();
+    assertThat(result.notificationsDelivered()).containsExactlyElementsOf(expected);
+    assertThat(result.notificationsQueued()).isEmpty();
   }
 
   @Test
@@ -41,16 +41,16 @@ class NotificationQueueTest {
 
     PhoneHomeResult first = h.run();
 
-    assertThat(first.notificationsSent()).isEmpty();
-    assertThat(first.notificationsPending()).isNotEmpty();
-    assertThat(first.notificationsPending()).last().extracting(r -> r.type().name()).isEqualTo("bootstrap-complete");
+    assertThat(first.notificationsDelivered()).isEmpty();
+    assertThat(first.notificationsQueued()).isNotEmpty();
+    assertThat(first.notificationsQueued()).last().extracting(r -> r.type().name()).isEqualTo("bootstrap-complete");
 
     h.transport.reportsDown = false;
     PhoneHomeResult second = h.run();
 
     assertThat(second.alreadyCompleted()).isTrue();
-    assertThat(h.transport.reportsTo(PHS1)).containsExactlyElementsOf(first.notificationsPending());
-    assertThat(second.notificationsPending()).isEmpty();
+    assertThat(h.transport.reportsTo(PHS1)).containsExactlyElementsOf(first.notificationsQueued());
+    assertThat(second.notificationsQueued()).isEmpty();
     assertThat(h.installs()).hasSize(2);
   }
 }

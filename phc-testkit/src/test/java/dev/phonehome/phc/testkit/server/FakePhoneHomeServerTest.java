@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.phonehome.phc.api.Dialect;
 import dev.phonehome.phc.api.model.BootstrapServer;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
@@ -89,6 +90,26 @@ class FakePhoneHomeServerTest {
     assertThat(n.report().type()).isEqualTo(ProgressType.BOOTSTRAP_COMPLETE);
     assertThat(phs.takeRequest().kind()).isEqualTo(RecordedRequest.Kind.NOTIFICATION);
     assertThat(phs.takeNotification(Duration.ofMillis(50))).isNull();
+  }
+
+  @Test
+  void aNotificationSentTwiceWithTheSameIdIsOneDistinctNotification(FakePhoneHomeServer phs) throws Exception {
+    ProgressReport report = ProgressReport.builder(ProgressType.BOOTSTRAP_COMPLETE).message("done")
+        .notificationId(NotificationId.parse("r1-9")).build();
+    byte[] body = JuniperXmlCodec.encodeNotification(report);
+    byte[] other = JuniperXmlCodec.encodeNotification(report.toBuilder().notificationId(NotificationId.parse("r1-10"))
+        .build());
+    for (byte[] b : new byte[][] {body, body, other}) {
+      try (Response r = client(phs).newCall(new Request.Builder()
+          .url(phs.juniperDeviceUrl(SERIAL) + "/notification")
+          .header("Authorization", Credentials.basic(SERIAL, ""))
+          .post(RequestBody.create(b, MediaType.get("application/yang-data+xml"))).build()).execute()) {
+        assertThat(r.code()).isEqualTo(204);
+      }
+    }
+    assertThat(phs.notifications()).hasSize(3);
+    assertThat(phs.distinctNotifications()).extracting(n -> n.report().notificationId().toString())
+        .containsExactly("r1-9", "r1-10");
   }
 
   @Test

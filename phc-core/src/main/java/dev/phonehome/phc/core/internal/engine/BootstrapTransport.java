@@ -3,7 +3,10 @@ package dev.phonehome.phc.core.internal.engine;
 import dev.phonehome.phc.api.model.BootstrapRequest;
 import dev.phonehome.phc.api.model.ConveyedInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.model.ReportingLevel;
+import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the engine talks to bootstrap servers, in model terms. The HTTP implementation speaks one dialect; tests
@@ -21,20 +24,75 @@ public interface BootstrapTransport extends AutoCloseable {
   Answer fetch(EngineState.Server server, BootstrapRequest request);
 
   /**
-   * Delivers one notification.
-   *
-   * @throws dev.phonehome.phc.api.PhcTransportException when it could not be delivered (kept and retried)
-   * @throws dev.phonehome.phc.api.PhcProtocolException when the server refused it (not retried)
+   * Offers one notification to a server and says what became of it. Never throws for an answer the server
+   * gave or a network failure: those are outcomes.
    */
-  void report(EngineState.Server server, ProgressReport report);
+  ReportOutcome report(EngineState.Server server, ProgressReport report);
 
   @Override
   default void close() {}
 
-  /** What a server conveyed and whether it may be trusted (TLS to a trust anchor, or verified signatures). */
-  record Answer(ConveyedInformation information, boolean trusted) {
+  /**
+   * What a server conveyed, whether it may be trusted (TLS to a trust anchor, or verified signatures), and the
+   * RFC 8572 {@code reporting-level} it asked for (null: not given, or the Juniper dialect).
+   */
+  record Answer(ConveyedInformation information, boolean trusted, @Nullable ReportingLevel reportingLevel) {
     public Answer {
       Objects.requireNonNull(information, "information");
+    }
+
+    public Answer(ConveyedInformation information, boolean trusted) {
+      this(information, trusted, null);
+    }
+  }
+
+  /** What became of one notification offered to a server. */
+  sealed interface ReportOutcome {
+    /** The server took it (200, 201 or 204). */
+    record Delivered() implements ReportOutcome {}
+
+    /**
+     * The server answered that it will not take it (a 4xx other than 404, 408 and 429): it is not offered again.
+     *
+     * @param httpStatus the status
+     * @param serverMessage the RESTCONF {@code error-tag (error-message)} the server sent, or null
+     */
+    record Refused(int httpStatus, @Nullable String serverMessage) implements ReportOutcome {}
+
+    /**
+     * HTTP 404: the server does not know this serial (SPEC 2.1, not claimed). Kept queued and offered again
+     * like a bootstrap request to a server that does not know the device yet (polled a bounded number of times).
+     */
+    record NotClaimed(String detail) implements ReportOutcome {
+      public NotClaimed {
+        Objects.requireNonNull(detail, "detail");
+      }
+    }
+
+    /**
+     * Not delivered now, may be later: a network failure, a timeout, 5xx, 408, 429. Kept queued.
+     *
+     * @param retryAfter the server's {@code Retry-After}, or null when it gave none
+     * @param reason what happened
+     */
+    record Retry(@Nullable Duration retryAfter, String reason) implements ReportOutcome {
+      public Retry {
+        Objects.requireNonNull(reason, "reason");
+      }
+    }
+
+    /**
+     * Not sent at all, and never will be: RFC 8572 sends progress reports only to trusted servers, and this one
+     * is not (plain HTTP, or its certificate failed validation).
+     */
+    record Withheld(String reason) implements ReportOutcome {
+      public Withheld {
+        Objects.requireNonNull(reason, "reason");
+      }
+    }
+
+    static ReportOutcome delivered() {
+      return new Delivered();
     }
   }
 }

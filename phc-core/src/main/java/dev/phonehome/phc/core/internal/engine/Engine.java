@@ -19,11 +19,13 @@ import dev.phonehome.phc.api.model.BootstrapRequest;
 import dev.phonehome.phc.api.model.BootstrapServer;
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.api.model.ProvisioningMode;
 import dev.phonehome.phc.api.model.RedirectInformation;
+import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.api.model.TopologyKind;
 import dev.phonehome.phc.api.model.VcMember;
 import dev.phonehome.phc.api.model.VcNotification;
@@ -31,6 +33,7 @@ import dev.phonehome.phc.api.model.VirtualChassisTopology;
 import dev.phonehome.phc.core.client.BootstrapFailedException;
 import dev.phonehome.phc.core.client.MemberOutcome;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
+import dev.phonehome.phc.core.client.RefusedNotification;
 import dev.phonehome.phc.core.client.RetryPolicy;
 import dev.phonehome.phc.core.client.StateStore;
 import dev.phonehome.phc.core.internal.engine.EngineState.MemberProgress;
@@ -100,6 +103,8 @@ public final class Engine {
   private final DeviceOperations device;
   private final PhoneHomeEventListener listener;
   private boolean primaryRebooted;
+  /** The highest notification sequence held by a saved state: only those may go on the wire. */
+  private long durableSequence;
 
   public Engine(Config config) {
     this.c = Objects.requireNonNull(config, "config");
@@ -228,6 +233,7 @@ public final class Engine {
         s.provisioningServer = server.url();
         s.serverTrusted = answer.trusted();
         s.onboarding = info;
+        s.reportingLevel = answer.reportingLevel();
         notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "phone-home client started bootstrapping"));
         notify(s, ProgressReport.of(ProgressType.PARSING_INITIATED, "parsing onboarding information"));
         notify(s, ProgressReport.of(ProgressType.PARSING_COMPLETE, "onboarding information parsed: " + describe(info)));
@@ -245,6 +251,7 @@ public final class Engine {
         serverFailed(s, server, e);
         // Tell the server its answer could not be parsed (best effort; it is the one that must act).
         enqueue(s, server.url(), ProgressReport.of(ProgressType.PARSING_ERROR, e.getMessage()));
+        save(s);
         flush(s);
         s.serverIndex++;
       } catch (PhcTransportException | PhcTrustException e) {
@@ -754,9 +761,35 @@ public final class Engine {
 
   // ------------------------------------------------------------------------------------------ notifications
 
-  /** Queues a notification for the PHS that gave the onboarding data, and writes it to syslog and SLF4J. */
+  /**
+   * Queues a notification for the PHS that gave the onboarding data, and writes it to syslog and SLF4J. With
+   * RFC 8572 {@code reporting-level} minimal only the reports of {@link #reportedAtMinimal} are queued; the
+   * device's log gets every one.
+   */
   private void notify(EngineState s, ProgressReport report) {
-    enqueue(s, Objects.requireNonNull(s.provisioningServer, "no server to notify"), report);
+    String server = Objects.requireNonNull(s.provisioningServer, "no server to notify");
+    if (s.reportingLevel == ReportingLevel.MINIMAL && !reportedAtMinimal(report.type())) {
+      logLocally(report);
+      return;
+    }
+    enqueue(s, server, report);
+  }
+
+  /**
+   * RFC 8572 {@code reporting-level} minimal (our reading of "just the progress reports required"): the start
+   * and the end of bootstrapping, every warning and error of the process as a whole, the reboot that makes the
+   * device go quiet, and every Virtual Chassis failure; not the per-phase initiated/complete reports, nor the
+   * per-member successes.
+   */
+  static boolean reportedAtMinimal(ProgressType type) {
+    if (type.isError()) {
+      return true;
+    }
+    if (type.isVirtualChassis()) {
+      return type.name().endsWith("-failed");
+    }
+    return type.equals(ProgressType.BOOTSTRAP_INITIATED) || type.equals(ProgressType.BOOTSTRAP_COMPLETE)
+        || type.equals(ProgressType.BOOTSTRAP_WARNING) || type.equals(ProgressType.BOOT_IMAGE_INSTALLED_REBOOTING);
   }
 
   private void enqueue(EngineState s, String server, ProgressReport report) {
@@ -764,6 +797,31 @@ public final class Engine {
       // The trust layer accepted unsigned data from an untrusted server: every report says so.
       report = report.toBuilder().message(LAB_MODE_STAMP + Objects.toString(report.message(), "")).build();
     }
+    logLocally(report);
+    report = report.toBuilder().notificationId(nextNotificationId(s)).build();
+    s.outbox.add(new EngineState.Outbound(server, report));
+    listener.notificationQueued(report);
+  }
+
+  /** The next id of this run: {@code <run>-<sequence>}, never reused (the counter is in the saved state). */
+  private NotificationId nextNotificationId(EngineState s) {
+    if (s.runId == null) {
+      s.runId = newRunId(c.random());
+    }
+    return new NotificationId(s.runId, s.nextSequence++);
+  }
+
+  /** 16 letters and digits from the injected Random. */
+  static String newRunId(Random random) {
+    String alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    StringBuilder b = new StringBuilder(16);
+    for (int i = 0; i < 16; i++) {
+      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+
+  private void logLocally(ProgressReport report) {
     String line = "phone-home: " + report.type().name() + ": " + Objects.toString(report.message(), "");
     SyslogSeverity severity = report.type().isError() ? SyslogSeverity.ERROR : SyslogSeverity.INFO;
     try {
@@ -776,36 +834,54 @@ public final class Engine {
     } else {
       log.info("{}", line);
     }
-    s.outbox.add(new EngineState.Outbound(server, report));
-    listener.notificationQueued(report);
   }
 
-  /** Delivers queued notifications in order; stops at the first that cannot be delivered now. */
-  private boolean flush(EngineState s) {
+  /**
+   * Offers queued notifications in order. A notification goes on the wire only once the state that holds it (and
+   * its id) is saved, so a crash can never renumber one the server has seen. Delivered and refused ones leave
+   * the queue; the first that is not claimed (404) or cannot be delivered now stops the pass and stays queued.
+   *
+   * @return null when nothing deliverable is left, else the outcome that stopped the pass
+   */
+  private BootstrapTransport.@Nullable ReportOutcome flush(EngineState s) {
     boolean changed = false;
     try {
       while (!s.outbox.isEmpty()) {
         EngineState.Outbound o = s.outbox.get(0);
-        try {
-          c.transport().report(serverFor(s, o.server()), o.report());
-        } catch (PhcTrustException e) {
-          // Not sent at all (RFC 8572: progress is reported only to trusted servers): dropped, not delivered.
-          log.warn("notification {} not sent to {}: {}", o.report(), o.server(), e.getMessage());
-          s.outbox.remove(0);
-          changed = true;
-          continue;
-        } catch (PhcProtocolException e) {
-          log.warn("{} refused notification {}: {}", o.server(), o.report(), e.getMessage());
-        } catch (PhcTransportException e) {
-          log.debug("{} unreachable for notifications: {}", o.server(), e.getMessage());
-          return false;
+        NotificationId id = o.report().notificationId();
+        if (id != null && id.sequence() > durableSequence) {
+          return new BootstrapTransport.ReportOutcome.Retry(null, "the state holding " + id + " is not saved yet");
         }
-        s.outbox.remove(0);
-        s.delivered.add(o);
-        changed = true;
-        listener.notificationDelivered(o.report());
+        BootstrapTransport.ReportOutcome outcome = c.transport().report(serverFor(s, o.server()), o.report());
+        if (outcome instanceof BootstrapTransport.ReportOutcome.Delivered) {
+          s.outbox.remove(0);
+          s.delivered.add(o);
+          s.notClaimedReportPolls = 0;
+          changed = true;
+          listener.notificationDelivered(o.report());
+        } else if (outcome instanceof BootstrapTransport.ReportOutcome.Refused r) {
+          log.warn("{} refused notification {} with HTTP {}{}", o.server(), o.report(), r.httpStatus(),
+              r.serverMessage() == null ? "" : ": " + r.serverMessage());
+          refused(s, o, r.httpStatus(), r.serverMessage());
+          changed = true;
+        } else if (outcome instanceof BootstrapTransport.ReportOutcome.Withheld w) {
+          // RFC 8572: progress is reported only to trusted servers. Not sent at all: not delivered either.
+          log.warn("notification {} not sent to {}: {}", o.report(), o.server(), w.reason());
+          refused(s, o, RefusedNotification.WITHHELD, w.reason());
+          changed = true;
+        } else if (outcome instanceof BootstrapTransport.ReportOutcome.NotClaimed n) {
+          // SPEC 2.1: 404 means the serial is not claimed there; like a bootstrap request, keep it and poll again.
+          s.notClaimedReportPolls++;
+          changed = true;
+          log.info("notification {} not claimed ({} time(s)): {}", id, s.notClaimedReportPolls, n.detail());
+          return outcome;
+        } else {
+          BootstrapTransport.ReportOutcome.Retry r = (BootstrapTransport.ReportOutcome.Retry) outcome;
+          log.debug("{} cannot take notifications now: {}", o.server(), r.reason());
+          return outcome;
+        }
       }
-      return true;
+      return null;
     } finally {
       if (changed) {
         save(s);
@@ -813,15 +889,50 @@ public final class Engine {
     }
   }
 
-  /** At the end: keep trying to deliver, with backoff, for at most the drain timeout; the rest stays persisted. */
+  private void refused(EngineState s, EngineState.Outbound o, int status, @Nullable String reason) {
+    s.outbox.remove(0);
+    s.refused.add(new EngineState.Refused(o, status, reason));
+    s.notClaimedReportPolls = 0;
+    listener.notificationRefused(o.report(), status, reason);
+  }
+
+  /**
+   * At the end: keep offering the queue, with backoff (and the server's {@code Retry-After}, capped at the retry
+   * policy's largest delay), for at most the drain timeout; a server that keeps answering 404 is polled as many
+   * times as {@link RetryPolicy#notClaimedPolls()} allows. What is left stays queued in the saved state.
+   */
   private void drainOutbox(EngineState s) throws InterruptedException {
     Instant until = c.clock().instant().plus(c.notificationDrainTimeout());
-    for (int attempt = 1; !flush(s); attempt++) {
-      if (!c.clock().instant().isBefore(until)) {
+    for (int attempt = 1; ; attempt++) {
+      BootstrapTransport.ReportOutcome stop = flush(s);
+      if (stop == null) {
+        return;
+      }
+      if (stop instanceof BootstrapTransport.ReportOutcome.Retry r && r.reason().endsWith("is not saved yet")) {
+        if (!save(s)) {
+          log.warn("{} notification(s) stay queued: the state cannot be saved now", s.outbox.size());
+          return;
+        }
+        continue;
+      }
+      if (stop instanceof BootstrapTransport.ReportOutcome.NotClaimed
+          && s.notClaimedReportPolls > c.retry().notClaimedPolls()) {
+        log.warn("{} does not know this device (HTTP 404 {} times); {} notification(s) stay queued for the next run",
+            s.outbox.get(0).server(), s.notClaimedReportPolls, s.outbox.size());
+        return;
+      }
+      Instant now = c.clock().instant();
+      if (!now.isBefore(until)) {
         log.warn("{} notification(s) not delivered yet; they stay queued for the next run", s.outbox.size());
         return;
       }
-      c.sleeper().sleep(c.retry().delay(attempt, c.random()));
+      Duration wait = c.retry().delay(attempt, c.random());
+      if (stop instanceof BootstrapTransport.ReportOutcome.Retry r && r.retryAfter() != null) {
+        Duration asked = r.retryAfter().compareTo(c.retry().maxDelay()) > 0 ? c.retry().maxDelay() : r.retryAfter();
+        wait = wait.compareTo(asked) >= 0 ? wait : asked;
+      }
+      Duration left = Duration.between(now, until);
+      c.sleeper().sleep(wait.compareTo(left) <= 0 ? wait : left);
     }
   }
 
@@ -846,23 +957,31 @@ public final class Engine {
     s.configuredServers = new ArrayList<>(c.servers());
     s.servers = new ArrayList<>(c.servers());
     s.startedAt = c.clock().instant();
+    s.runId = newRunId(c.random());
     return s;
   }
 
   private Optional<EngineState> loadState() {
     Optional<Bytes> bytes = c.stateStore().load();
-    return bytes.map(StateCodec::decode);
+    Optional<EngineState> s = bytes.map(StateCodec::decode);
+    // Whatever was saved is durable: its notifications may go on the wire.
+    s.ifPresent(x -> durableSequence = x.nextSequence - 1);
+    return s;
   }
 
-  private void save(EngineState s) {
+  private boolean save(EngineState s) {
+    long through = s.nextSequence - 1;
     try {
       c.stateStore().save(StateCodec.encode(s));
+      durableSequence = through;
+      return true;
     } catch (PhcDeviceException e) {
       if (!e.sessionLost()) {
         throw e;
       }
       // The device is rebooting; the state is saved again at the next boundary.
       log.debug("state not saved while the device is unreachable: {}", e.getMessage());
+      return false;
     }
   }
 
@@ -889,8 +1008,11 @@ public final class Engine {
     BootstrapFailedException e = new BootstrapFailedException(reason, s.lastErrors);
     // A later run starts afresh (like a device that reboots), keeping undelivered notifications.
     EngineState next = fresh();
+    next.runId = s.runId; // the same bootstrap run: ids go on from where they were, never renumbered
+    next.nextSequence = s.nextSequence;
     next.outbox.addAll(s.outbox);
     next.delivered.addAll(s.delivered);
+    next.refused.addAll(s.refused);
     save(next);
     return e;
   }
@@ -1037,8 +1159,11 @@ public final class Engine {
         case PENDING, INSTALLED, REBOOTING -> MemberOutcome.Status.NOT_DONE;
       }));
     }
-    List<ProgressReport> sent = s.delivered.stream().map(EngineState.Outbound::report).toList();
-    List<ProgressReport> pending = s.outbox.stream().map(EngineState.Outbound::report).toList();
-    return new PhoneHomeResult(alreadyCompleted, s.provisioningServer, members, s.serversTried, sent, pending);
+    List<ProgressReport> delivered = s.delivered.stream().map(EngineState.Outbound::report).toList();
+    List<RefusedNotification> refused = s.refused.stream().map(r -> new RefusedNotification(
+        r.notification().report(), r.notification().server(), r.httpStatus(), r.reason())).toList();
+    List<ProgressReport> queued = s.outbox.stream().map(EngineState.Outbound::report).toList();
+    return new PhoneHomeResult(alreadyCompleted, s.provisioningServer, members, s.serversTried, delivered, refused,
+        queued);
   }
 }

@@ -4,6 +4,7 @@ import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.model.MemberRole;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.model.ReportingLevel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,6 +95,14 @@ public final class EngineState {
   /** A notification and the server it is for. */
   public record Outbound(String server, ProgressReport report) {}
 
+  /**
+   * A notification the server would not take (or that was never sent because the server is not trusted).
+   *
+   * @param httpStatus the server's status, or -1 when it was withheld by the client
+   * @param reason the server's message, or why it was withheld
+   */
+  public record Refused(Outbound notification, int httpStatus, @Nullable String reason) {}
+
   Step step = Step.START;
   List<Server> configuredServers = new ArrayList<>();
   List<Server> servers = new ArrayList<>();
@@ -118,8 +127,18 @@ public final class EngineState {
   int scriptsDone;
   int attempt;
 
+  /** Names this bootstrap run in notification ids (random, from the injected Random). */
+  @Nullable String runId;
+  /** The sequence the next queued notification gets; never reused within a run. */
+  long nextSequence = 1;
+  /** RFC 8572 reporting-level of the provisioning server (null: everything, as for the Juniper dialect). */
+  @Nullable ReportingLevel reportingLevel;
+  /** Consecutive 404 answers to the notification at the head of the queue. */
+  int notClaimedReportPolls;
+
   final List<Outbound> outbox = new ArrayList<>();
   final List<Outbound> delivered = new ArrayList<>();
+  final List<Refused> refused = new ArrayList<>();
 
   public Step step() {
     return step;
@@ -135,6 +154,14 @@ public final class EngineState {
 
   public List<Outbound> delivered() {
     return delivered;
+  }
+
+  public List<Refused> refused() {
+    return refused;
+  }
+
+  public @Nullable String runId() {
+    return runId;
   }
 
   public List<String> serversTried() {
@@ -172,5 +199,6 @@ public final class EngineState {
     detectDeadline = null;
     scriptsDone = 0;
     notClaimedPolls = 0;
+    reportingLevel = null;
   }
 }

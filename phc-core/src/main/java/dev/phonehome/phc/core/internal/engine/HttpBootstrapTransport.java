@@ -12,6 +12,7 @@ import dev.phonehome.phc.api.model.ConveyedInformation;
 import dev.phonehome.phc.api.model.JuniperDevice;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
@@ -26,6 +27,11 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -137,7 +143,7 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
           throw new PhcProtocolException("unique-id is " + device.uniqueId() + ", expected this device's serial "
               + serialNumber, "/device/unique-id", response.code(), null);
         }
-        return accept(info, tlsTrusted, server);
+        return accept(info, tlsTrusted, server, null);
       } catch (java.io.UncheckedIOException e) {
         throw new PhcTransportException("reading the answer of " + server.url() + " failed: " + e.getCause(), e);
       }
@@ -169,26 +175,26 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
         trusted = tlsTrusted;
       }
       ConveyedInformation info = Rfc8572Codec.decodeConveyedInformation(document.document(), document.encoding(), limits);
-      return accept(info, trusted, server);
+      return accept(info, trusted, server, data.reportingLevel());
     } catch (java.io.UncheckedIOException e) {
       throw new PhcTransportException("reading the answer of " + server.url() + " failed: " + e.getCause(), e);
     }
   }
 
-  private Answer accept(ConveyedInformation info, boolean trusted, EngineState.Server server) {
+  private Answer accept(ConveyedInformation info, boolean trusted, EngineState.Server server,
+      @Nullable ReportingLevel reportingLevel) {
     boolean labMode = verifier != null && verifier.labModeInsecure();
     if (info instanceof OnboardingInformation && !trusted && !labMode) {
       throw new PhcTrustException(PhcTrustException.Reason.UNSIGNED_FROM_UNTRUSTED_SERVER,
           "unsigned onboarding information from " + server.url() + ", which is not trusted");
     }
-    return new Answer(info, trusted);
+    return new Answer(info, trusted, reportingLevel);
   }
 
   @Override
-  public void report(EngineState.Server server, ProgressReport report) {
+  public ReportOutcome report(EngineState.Server server, ProgressReport report) {
     if (!server.url().startsWith("https://")) {
-      throw new PhcTrustException(PhcTrustException.Reason.SERVER_CERTIFICATE_UNTRUSTED,
-          "notifications are only sent to trusted servers, not to " + server.url());
+      return new ReportOutcome.Withheld("notifications are only sent to trusted servers, not to " + server.url());
     }
     Request r;
     if (dialect == Dialect.JUNIPER) {
@@ -209,17 +215,56 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
     try {
       sent = call(clientFor(server), r, true);
     } catch (HandshakeRefused e) {
-      throw new PhcTrustException(PhcTrustException.Reason.SERVER_CERTIFICATE_UNTRUSTED,
-          "notifications are only sent to trusted servers; " + server.url() + " failed TLS validation: "
-              + e.getCause(), e.getCause());
+      return new ReportOutcome.Withheld("notifications are only sent to trusted servers; " + server.url()
+          + " failed TLS validation: " + e.getCause());
+    } catch (PhcTransportException e) {
+      return new ReportOutcome.Retry(null, e.getMessage());
     }
     try (Response response = sent) {
-      int code = response.code();
-      if (code == 200 || code == 201 || code == 204) {
-        return;
-      }
-      checkStatus(server, response);
-      throw new PhcProtocolException("unexpected HTTP " + code + " for a notification", null, code, null);
+      return outcomeOf(server, response);
+    }
+  }
+
+  /** Maps the answer to a notification (SPEC 2.1: 200/201/204 taken, 404 not claimed, 5xx retried). */
+  private ReportOutcome outcomeOf(EngineState.Server server, Response response) {
+    int code = response.code();
+    if (code == 200 || code == 201 || code == 204) {
+      return ReportOutcome.delivered();
+    }
+    String detail = errorDetail(response);
+    if (code == 404) {
+      return new ReportOutcome.NotClaimed(server.url() + " does not know serial " + serialNumber + " (HTTP 404)"
+          + detail);
+    }
+    if (code >= 500 || code == 408 || code == 429) {
+      return new ReportOutcome.Retry(retryAfter(response.header("Retry-After")),
+          server.url() + " answered HTTP " + code + detail);
+    }
+    if (code >= 400) {
+      return new ReportOutcome.Refused(code, detail.isEmpty() ? null : detail.substring(2));
+    }
+    // 1xx/3xx (redirects are not followed for notifications): the server did not take it.
+    return new ReportOutcome.Refused(code, "unexpected HTTP " + code + " for a notification");
+  }
+
+  /** {@code Retry-After}: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3); null when absent or bad. */
+  @Nullable Duration retryAfter(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.strip();
+    try {
+      long seconds = Long.parseLong(v);
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException e) {
+      // an HTTP-date
+    }
+    try {
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(clock.instant(), at);
+      return d.isNegative() ? Duration.ZERO : d;
+    } catch (DateTimeParseException e) {
+      return null;
     }
   }
 

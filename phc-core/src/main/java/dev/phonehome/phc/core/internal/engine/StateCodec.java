@@ -12,10 +12,13 @@ import dev.phonehome.phc.api.model.IntendedMember;
 import dev.phonehome.phc.api.model.IntendedRole;
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.OnboardingInformation;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.api.model.ProvisioningMode;
+import dev.phonehome.phc.api.model.ReportingLevel;
+import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.TopologyKind;
 import dev.phonehome.phc.api.model.VirtualChassisTopology;
 import java.io.IOException;
@@ -95,8 +98,27 @@ public final class StateCodec {
         w.name("detectDeadline").value(s.detectDeadline.toString());
       }
       w.name("scriptsDone").value(s.scriptsDone);
+      if (s.runId != null) {
+        w.name("runId").value(s.runId);
+      }
+      w.name("nextSequence").value(s.nextSequence);
+      if (s.reportingLevel != null) {
+        w.name("reportingLevel").value(s.reportingLevel.name());
+      }
+      w.name("notClaimedReportPolls").value(s.notClaimedReportPolls);
       outbound(w.name("outbox"), s.outbox);
       outbound(w.name("delivered"), s.delivered);
+      w.name("refused").beginArray();
+      for (EngineState.Refused x : s.refused) {
+        w.beginObject();
+        w.name("status").value(x.httpStatus());
+        if (x.reason() != null) {
+          w.name("reason").value(x.reason());
+        }
+        outboundFields(w, x.notification());
+        w.endObject();
+      }
+      w.endArray();
       w.endObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -180,8 +202,19 @@ public final class StateCodec {
           case "stagedSize" -> s.stagedSize = r.nextLong();
           case "detectDeadline" -> s.detectDeadline = Instant.parse(r.nextString());
           case "scriptsDone" -> s.scriptsDone = r.nextInt();
+          case "runId" -> s.runId = r.nextString();
+          case "nextSequence" -> s.nextSequence = r.nextLong();
+          case "reportingLevel" -> s.reportingLevel = ReportingLevel.valueOf(r.nextString());
+          case "notClaimedReportPolls" -> s.notClaimedReportPolls = r.nextInt();
           case "outbox" -> s.outbox.addAll(readOutbound(r));
           case "delivered" -> s.delivered.addAll(readOutbound(r));
+          case "refused" -> {
+            r.beginArray();
+            while (r.hasNext()) {
+              s.refused.add(readRefused(r));
+            }
+            r.endArray();
+          }
           default -> r.skipValue();
         }
       }
@@ -239,56 +272,139 @@ public final class StateCodec {
     w.beginArray();
     for (EngineState.Outbound o : list) {
       w.beginObject();
-      w.name("server").value(o.server());
-      w.name("type").value(o.report().type().name());
-      if (o.report().message() != null) {
-        w.name("message").value(o.report().message());
-      }
-      MemberRef m = o.report().member();
-      if (m != null) {
-        w.name("memberId").value(m.memberId());
-        w.name("serial").value(m.serialNumber());
-        w.name("role").value(m.role().name());
-      }
+      outboundFields(w, o);
       w.endObject();
     }
     w.endArray();
+  }
+
+  private static void outboundFields(JsonWriter w, EngineState.Outbound o) throws IOException {
+    w.name("server").value(o.server());
+    ProgressReport report = o.report();
+    if (report.notificationId() != null) {
+      w.name("id").value(report.notificationId().toString());
+    }
+    w.name("type").value(report.type().name());
+    if (report.message() != null) {
+      w.name("message").value(report.message());
+    }
+    MemberRef m = report.member();
+    if (m != null) {
+      w.name("memberId").value(m.memberId());
+      w.name("serial").value(m.serialNumber());
+      w.name("role").value(m.role().name());
+    }
+    if (!report.sshHostKeys().isEmpty()) {
+      w.name("sshHostKeys").beginArray();
+      for (SshHostKey k : report.sshHostKeys()) {
+        w.beginObject().name("algorithm").value(k.algorithm()).name("keyData").value(k.keyData().base64()).endObject();
+      }
+      w.endArray();
+    }
+    if (!report.trustAnchorCerts().isEmpty()) {
+      bytesList(w.name("trustAnchorCerts"), report.trustAnchorCerts());
+    }
   }
 
   private static List<EngineState.Outbound> readOutbound(JsonReader r) throws IOException {
     List<EngineState.Outbound> out = new ArrayList<>();
     r.beginArray();
     while (r.hasNext()) {
-      String server = null;
-      String type = null;
-      String message = null;
-      Integer memberId = null;
-      String serial = null;
-      MemberRole role = null;
       r.beginObject();
+      OutboundReader o = new OutboundReader();
       while (r.hasNext()) {
-        switch (r.nextName()) {
-          case "server" -> server = r.nextString();
-          case "type" -> type = r.nextString();
-          case "message" -> message = r.nextString();
-          case "memberId" -> memberId = r.nextInt();
-          case "serial" -> serial = r.nextString();
-          case "role" -> role = MemberRole.valueOf(r.nextString());
-          default -> r.skipValue();
-        }
+        o.read(r, r.nextName());
       }
       r.endObject();
+      out.add(o.build(r));
+    }
+    r.endArray();
+    return out;
+  }
+
+  private static EngineState.Refused readRefused(JsonReader r) throws IOException {
+    r.beginObject();
+    OutboundReader o = new OutboundReader();
+    int status = -1;
+    String reason = null;
+    while (r.hasNext()) {
+      String name = r.nextName();
+      switch (name) {
+        case "status" -> status = r.nextInt();
+        case "reason" -> reason = r.nextString();
+        default -> o.read(r, name);
+      }
+    }
+    r.endObject();
+    return new EngineState.Refused(o.build(r), status, reason);
+  }
+
+  /** The fields of one persisted notification. */
+  private static final class OutboundReader {
+    @Nullable String server;
+    @Nullable String id;
+    @Nullable String type;
+    @Nullable String message;
+    @Nullable Integer memberId;
+    @Nullable String serial;
+    @Nullable MemberRole role;
+    final List<SshHostKey> keys = new ArrayList<>();
+    List<Bytes> anchors = List.of();
+
+    void read(JsonReader r, String name) throws IOException {
+      switch (name) {
+        case "server" -> server = r.nextString();
+        case "id" -> id = r.nextString();
+        case "type" -> type = r.nextString();
+        case "message" -> message = r.nextString();
+        case "memberId" -> memberId = r.nextInt();
+        case "serial" -> serial = r.nextString();
+        case "role" -> role = MemberRole.valueOf(r.nextString());
+        case "sshHostKeys" -> {
+          r.beginArray();
+          while (r.hasNext()) {
+            String algorithm = null;
+            Bytes data = null;
+            r.beginObject();
+            while (r.hasNext()) {
+              switch (r.nextName()) {
+                case "algorithm" -> algorithm = r.nextString();
+                case "keyData" -> data = Bytes.fromBase64(r.nextString());
+                default -> r.skipValue();
+              }
+            }
+            r.endObject();
+            if (algorithm == null || data == null) {
+              throw new PhcProtocolException("incomplete ssh host key in engine state", r.getPath());
+            }
+            keys.add(new SshHostKey(algorithm, data));
+          }
+          r.endArray();
+        }
+        case "trustAnchorCerts" -> anchors = readBytesList(r);
+        default -> r.skipValue();
+      }
+    }
+
+    EngineState.Outbound build(JsonReader r) {
       if (server == null || type == null) {
         throw new PhcProtocolException("notification without server or type in engine state", r.getPath());
       }
       ProgressReport.Builder b = ProgressReport.builder(ProgressType.of(type)).message(message);
+      if (id != null) {
+        try {
+          b.notificationId(NotificationId.parse(id));
+        } catch (IllegalArgumentException e) {
+          throw new PhcProtocolException(e.getMessage(), r.getPath());
+        }
+      }
       if (memberId != null && serial != null && role != null) {
         b.member(new MemberRef(memberId, serial, role));
       }
-      out.add(new EngineState.Outbound(server, b.build()));
+      keys.forEach(b::addSshHostKey);
+      anchors.forEach(b::addTrustAnchorCert);
+      return new EngineState.Outbound(server, b.build());
     }
-    r.endArray();
-    return out;
   }
 
   private static void onboarding(JsonWriter w, OnboardingInformation o) throws IOException {
