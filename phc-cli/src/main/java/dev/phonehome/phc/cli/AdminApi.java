@@ -2,10 +2,10 @@ package dev.phonehome.phc.cli;
 
 import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.server.DeviceNotification;
-import dev.phonehome.phc.core.server.DeviceState;
-import dev.phonehome.phc.core.server.DeviceStatus;
-import dev.phonehome.phc.core.server.ProgressQuery;
-import dev.phonehome.phc.core.server.ReportedMember;
+import dev.phonehome.phc.api.server.DeviceState;
+import dev.phonehome.phc.api.server.DeviceStatus;
+import dev.phonehome.phc.api.server.ProgressQuery;
+import dev.phonehome.phc.api.server.ReportedMember;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

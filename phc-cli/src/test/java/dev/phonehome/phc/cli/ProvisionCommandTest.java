@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.model.OnboardingInformation;
-import dev.phonehome.phc.core.server.DeviceState;
+import dev.phonehome.phc.api.server.DeviceState;
 import dev.phonehome.phc.core.server.InMemoryProvisioningRecords;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
 import dev.phonehome.phc.testkit.junos.SimulatedJunosDevice;

@@ -2,7 +2,10 @@ package dev.phonehome.phc.core.server;
 
 import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.api.server.DeviceAuthenticator;
+import dev.phonehome.phc.api.server.DeviceState;
+import dev.phonehome.phc.api.server.DeviceStore;
 import dev.phonehome.phc.api.server.ProgressListener;
+import dev.phonehome.phc.api.server.ProgressQuery;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
 import dev.phonehome.phc.core.internal.server.CoreHandler;
 import dev.phonehome.phc.core.internal.server.JettyEngine;
@@ -68,6 +71,7 @@ public final class PhoneHomeServer implements AutoCloseable {
   private final ServerLimits limits;
   private final @Nullable Executor executor;
   private final int maxThreads;
+  private final boolean blockingStore;
   private @Nullable JettyEngine engine;
   private @Nullable InetSocketAddress bound;
 
@@ -76,7 +80,12 @@ public final class PhoneHomeServer implements AutoCloseable {
       throw new IllegalStateException("records are required: PhoneHomeServer.builder().records(...)");
     }
     this.limits = b.limits;
-    this.progress = new ProgressStore(b.clock, b.stalledAfter, b.limits.maxTimelineEntries(), b.listeners);
+    DeviceStore store = b.store != null ? b.store
+        : InMemoryDeviceStore.create(b.limits.maxTimelineEntries(), 10_000);
+    // A store other than the in-memory one may block (a database commit): run the handler on worker threads
+    // then, never on the engine's I/O threads.
+    this.blockingStore = !(store instanceof InMemoryDeviceStore);
+    this.progress = new ProgressStore(store, b.clock, b.stalledAfter, b.listeners);
     this.handler = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits);
     this.trustManagerFactory = b.trustManagerFactory;
     if (b.sslContext != null) {
@@ -114,6 +123,9 @@ public final class PhoneHomeServer implements AutoCloseable {
             port, limits.idleTimeout(), executor, maxThreads, limits.maxRequestBodyBytes())
         : new JettyEngine(handler, sslContext, toEngine(clientAuth), host, port, limits.idleTimeout(), executor,
             maxThreads, limits.maxRequestBodyBytes());
+    if (blockingStore && executor == null) {
+      e.runHandlerOnWorkerThreads();
+    }
     e.start();
     engine = e;
     bound = e.address();
@@ -125,7 +137,10 @@ public final class PhoneHomeServer implements AutoCloseable {
     return handler;
   }
 
-  /** Device states, timelines and VC members as reported. */
+  /**
+   * What the server knows, read through its {@link DeviceStore} (so servers sharing a store answer alike):
+   * device states, timelines, VC members as last reported, the unclaimed inbox and the notification feed.
+   */
   public ProgressQuery progress() {
     return progress;
   }
@@ -197,6 +212,7 @@ public final class PhoneHomeServer implements AutoCloseable {
   /** Configures a {@link PhoneHomeServer}. Only {@link #records} is required. */
   public static final class Builder {
     private @Nullable ProvisioningRecords records;
+    private @Nullable DeviceStore store;
     private DeviceAuthenticator authenticator = BasicDeviceAuthenticator.create();
     private final List<ProgressListener> listeners = new ArrayList<>();
     private @Nullable Executor executor;
@@ -227,7 +243,24 @@ public final class PhoneHomeServer implements AutoCloseable {
       return this;
     }
 
-    /** Hears every stored notification (see {@link ProgressListener} for its rules). */
+    /**
+     * Where the server keeps devices, notifications and sightings; default an {@link InMemoryDeviceStore}
+     * bounded by {@link ServerLimits#maxTimelineEntries()}. For state that survives restarts or is shared by
+     * several servers, give a JDBC store ({@code phc-store-jdbc}). The server does not close a store it was
+     * given. With a store other than the in-memory one and no {@link #executor}, requests are handled on the
+     * engine's worker threads (a commit blocks).
+     */
+    public Builder store(DeviceStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Hears every newly stored notification, after the store has it (see {@link ProgressListener} for its
+     * rules); a duplicate by notification id is not heard twice. For an NMS that must see every notification
+     * exactly once across restarts, read {@link ProgressQuery#feed} instead: a listener of a process that dies
+     * between the commit and the call never hears that notification.
+     */
     public Builder addProgressListener(ProgressListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;

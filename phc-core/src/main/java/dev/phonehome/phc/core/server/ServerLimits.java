@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param idleTimeout how long a connection may send nothing (slow or stalled clients, kept-alive connections)
  *     before it is closed. Default 30 s.
  * @param maxTimelineEntries notifications kept per device; the oldest are dropped beyond it and counted
- *     ({@link DeviceStatus#droppedNotifications()}). Default 1000.
+ *     ({@link dev.phonehome.phc.api.server.DeviceStatus#droppedNotifications()}; for the default
+ *     in-memory store only: a store given to the builder has its own retention). Default 1000.
  */
 public record ServerLimits(
     long maxRequestBodyBytes, int maxConcurrentRequests, Duration idleTimeout, int maxTimelineEntries) {

@@ -13,6 +13,8 @@ import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.DeviceState;
+import dev.phonehome.phc.api.server.DeviceStatus;
 import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
 import java.io.ByteArrayInputStream;

@@ -17,6 +17,7 @@ import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.DeviceState;
 import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.phonehome.phc.api.server.DeviceState;
 import dev.phonehome.phc.core.servlet.PhoneHomeServlet;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;

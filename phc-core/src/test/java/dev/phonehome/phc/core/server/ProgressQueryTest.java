@@ -8,7 +8,10 @@ import dev.phonehome.phc.api.model.MemberRole;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.DeviceState;
+import dev.phonehome.phc.api.server.DeviceStatus;
 import dev.phonehome.phc.api.server.ProgressListener;
+import dev.phonehome.phc.api.server.ReportedMember;
 import dev.phonehome.phc.core.internal.server.ProgressStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class ProgressQueryTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
   private final List<DeviceNotification> heard = new ArrayList<>();
-  private ProgressStore store = new ProgressStore(clock, Duration.ofMinutes(10), 5, List.of(heard::add));
+  private ProgressStore store = new ProgressStore(InMemoryDeviceStore.create(5, 100), clock, Duration.ofMinutes(10),
+      List.of(heard::add));
 
   private void report(String serial, ProgressType type) {
     store.recordNotification(serial, Dialect.RFC8572, ProgressReport.of(type, type.name()));
@@ -35,7 +39,7 @@ class ProgressQueryTest {
 
   @Test
   void statesFollowRequestsAndNotifications() {
-    store.recordRequest("A");
+    store.recordRequest("A", Dialect.JUNIPER, "192.0.2.7");
     assertThat(store.status("A").state()).isEqualTo(DeviceState.REQUESTED);
     report("A", ProgressType.BOOT_IMAGE_INITIATED);
     DeviceStatus s = store.status("A");
@@ -59,13 +63,13 @@ class ProgressQueryTest {
     report("A", ProgressType.VC_MEMBER_IMAGE_INSTALLATION_FAILED);
     assertThat(store.status("A").state()).isEqualTo(DeviceState.FAILED);
     clock.advance(Duration.ofSeconds(1));
-    store.recordRequest("A");
+    store.recordRequest("A", Dialect.JUNIPER, "192.0.2.7");
     assertThat(store.status("A").state()).isEqualTo(DeviceState.REQUESTED);
   }
 
   @Test
   void nothingHeardForLongerThanTheStallTimeIsStalled() {
-    store.recordRequest("A");
+    store.recordRequest("A", Dialect.JUNIPER, "192.0.2.7");
     clock.advance(Duration.ofMinutes(10));
     assertThat(store.status("A").state()).isEqualTo(DeviceState.REQUESTED);
     clock.advance(Duration.ofSeconds(1));
@@ -120,7 +124,7 @@ class ProgressQueryTest {
     ProgressListener boom = n -> {
       throw new IllegalStateException("listener bug");
     };
-    store = new ProgressStore(clock, Duration.ofMinutes(10), 5, List.of(boom, second::add));
+    store = new ProgressStore(InMemoryDeviceStore.create(5, 100), clock, Duration.ofMinutes(10), List.of(boom, second::add));
     report("A", ProgressType.BOOTSTRAP_INITIATED);
     assertThat(store.timeline("A")).hasSize(1);
     assertThat(second).hasSize(1);

@@ -4,6 +4,7 @@ import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Dialect;
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.api.PhcStoreException;
 import dev.phonehome.phc.api.model.BootstrapRequest;
 import dev.phonehome.phc.api.model.BootstrappingData;
 import dev.phonehome.phc.api.model.JuniperDevice;
@@ -54,6 +55,8 @@ public final class CoreHandler implements PhoneHomeHandler {
       RFC_OPERATIONS_PREFIX + "ietf-sztp-bootstrap-server:get-bootstrapping-data";
   public static final String REPORT_PROGRESS = RFC_OPERATIONS_PREFIX + "ietf-sztp-bootstrap-server:report-progress";
   private static final String JUNIPER_XML_LEGACY = "application/yang.data+xml";
+  /** Retry-After of the 503 a device gets when its notification could not be stored. */
+  static final long STORE_RETRY_AFTER_SECONDS = 5;
 
   private final ProvisioningRecords records;
   private final DeviceAuthenticator authenticator;
@@ -142,12 +145,12 @@ public final class CoreHandler implements PhoneHomeHandler {
               + "'", null);
     }
     authorize(request, serial, Encoding.XML);
-    ProvisioningRecord record = findRecord(serial, Encoding.XML);
+    ProvisioningRecord record = findForBootstrap(request, serial, Encoding.XML, Dialect.JUNIPER);
     String contentType = legacy ? JUNIPER_XML_LEGACY : Encoding.XML.mediaType();
     String key = "J|" + contentType;
     ServerResponse response = cached(record, key, () -> ServerResponse.of(200, contentType,
         JuniperXmlCodec.encodeDevice(new JuniperDevice(serial, record.conveyedInformation())), Map.of()));
-    progress.recordRequest(serial);
+    progress.recordRequest(serial, Dialect.JUNIPER, request.remoteAddress());
     return response;
   }
 
@@ -166,9 +169,7 @@ public final class CoreHandler implements PhoneHomeHandler {
       throw new HttpError(400, Encoding.XML, "missing-element", "the notification has no notification-type",
           "/notification/notification-type");
     }
-    for (ProgressReport r : reports) {
-      progress.recordNotification(serial, Dialect.JUNIPER, r);
-    }
+    store(request, serial, Dialect.JUNIPER, reports, Encoding.XML);
     return ServerResponse.empty(204);
   }
 
@@ -188,7 +189,7 @@ public final class CoreHandler implements PhoneHomeHandler {
     } catch (IllegalArgumentException e) {
       throw new HttpError(400, out, "invalid-value", e.getMessage(), "ietf-sztp-bootstrap-server:input");
     }
-    ProvisioningRecord record = findRecord(serial, out);
+    ProvisioningRecord record = findForBootstrap(request, serial, out, Dialect.RFC8572);
     ServerResponse response;
     if (signer != null) {
       byte[] document = cachedDocument(record, out);
@@ -204,7 +205,7 @@ public final class CoreHandler implements PhoneHomeHandler {
         return ServerResponse.of(200, out.mediaType(), Rfc8572Codec.encodeBootstrappingData(data, out), Map.of());
       });
     }
-    progress.recordRequest(serial);
+    progress.recordRequest(serial, Dialect.RFC8572, request.remoteAddress());
     return response;
   }
 
@@ -220,11 +221,40 @@ public final class CoreHandler implements PhoneHomeHandler {
     } catch (PhcProtocolException e) {
       throw malformed(e, out);
     }
-    progress.recordNotification(serial, Dialect.RFC8572, report);
+    store(request, serial, Dialect.RFC8572, List.of(report), out);
     return ServerResponse.empty(204);
   }
 
   // ---- shared steps --------------------------------------------------------------------------------------
+
+  /**
+   * Stores a request's notifications; the device gets its 2xx only after this returns (they are committed).
+   * A notification id already stored for this serial is a duplicate: not stored again, still answered 2xx.
+   * When the store fails the device gets 503 with Retry-After and keeps the notifications queued.
+   */
+  private void store(ServerRequest request, String serial, Dialect dialect, List<ProgressReport> reports,
+      Encoding enc) {
+    try {
+      progress.recordNotifications(serial, dialect, request.remoteAddress(), reports);
+    } catch (PhcStoreException e) {
+      log.error("notification(s) of {} not stored; answered 503 (the device sends them again)", serial, e);
+      throw new HttpError(503, enc, "operation-failed",
+          "the notification could not be stored; send it again later", null,
+          Map.of("Retry-After", Long.toString(STORE_RETRY_AFTER_SECONDS)));
+    }
+  }
+
+  /** Finds the record for a bootstrap request; a serial without one is recorded in the unclaimed inbox. */
+  private ProvisioningRecord findForBootstrap(ServerRequest request, String serial, Encoding enc, Dialect dialect) {
+    try {
+      return findRecord(serial, enc);
+    } catch (HttpError e) {
+      if (e.status == 404) {
+        progress.recordUnclaimed(serial, dialect, request.remoteAddress());
+      }
+      throw e;
+    }
+  }
 
   private void authorize(ServerRequest request, String requestedSerial, Encoding enc) {
     String serial = authenticate(request, requestedSerial, enc);

@@ -47,11 +47,14 @@ public final class JettyEngine implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final SslContextFactory.Server ssl;
+  private final QueuedThreadPool pool;
+  private @Nullable Adapter adapter;
 
   public JettyEngine(PhoneHomeHandler handler, SSLContext sslContext, ClientAuth clientAuth, String host, int port,
       Duration idleTimeout, @Nullable Executor executor, int maxThreads, long maxBodyBytes) {
     this(new Adapter(handler, executor, maxBodyBytes), jdkTls(sslContext, clientAuth), host, port, idleTimeout,
         maxThreads);
+    this.adapter = (Adapter) server.getHandler();
   }
 
   /**
@@ -64,6 +67,18 @@ public final class JettyEngine implements AutoCloseable {
     this(new Adapter(handler, executor, maxBodyBytes), OpenSslTls.available()
         ? OpenSslTls.factory(keys, trust, clientAuth, fallback) : jdkTls(fallback, clientAuth), host, port, idleTimeout,
         maxThreads);
+    this.adapter = (Adapter) server.getHandler();
+  }
+
+  /**
+   * Runs the {@link PhoneHomeHandler} on the engine's worker threads instead of the I/O thread that completed
+   * the request (for handlers that block, such as a database store), unless an executor was given. Call
+   * before {@link #start()}.
+   */
+  public void runHandlerOnWorkerThreads() {
+    if (adapter != null && adapter.executor == null) {
+      adapter.executor = pool;
+    }
   }
 
   /** An engine around any Jetty handler (the test kit's fake server uses it for its failure effects). */
@@ -89,7 +104,7 @@ public final class JettyEngine implements AutoCloseable {
   private JettyEngine(Handler jettyHandler, SslContextFactory.Server ssl, String host, int port,
       Duration idleTimeout, int maxThreads) {
     this.ssl = ssl;
-    QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+    pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
     pool.setName("phc-server");
     pool.setDaemon(true);
     server = new Server(pool);
@@ -187,7 +202,7 @@ public final class JettyEngine implements AutoCloseable {
    */
   private static final class Adapter extends Handler.Abstract.NonBlocking {
     private final PhoneHomeHandler handler;
-    private final @Nullable Executor executor;
+    private volatile @Nullable Executor executor;
     private final int maxBody;
 
     Adapter(PhoneHomeHandler handler, @Nullable Executor executor, long maxBody) {
@@ -230,12 +245,13 @@ public final class JettyEngine implements AutoCloseable {
           callback.failed(t);
         }
       };
-      if (executor == null) {
+      Executor ex = executor;
+      if (ex == null) {
         task.run();
         return;
       }
       try {
-        executor.execute(task);
+        ex.execute(task);
       } catch (RejectedExecutionException e) {
         write(CoreHandler.error(503, Encoding.XML, "resource-denied", "server busy; retry later", null,
             Map.of("Retry-After", "1")), resp, callback);

@@ -1,179 +1,183 @@
 package dev.phonehome.phc.core.internal.server;
 
-import dev.phonehome.phc.api.model.MemberRef;
-import dev.phonehome.phc.api.model.ProgressType;
+import dev.phonehome.phc.api.Dialect;
+import dev.phonehome.phc.api.PhcStoreException;
+import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.server.AppendResult;
 import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.DeviceState;
+import dev.phonehome.phc.api.server.DeviceStatus;
+import dev.phonehome.phc.api.server.DeviceStore;
+import dev.phonehome.phc.api.server.FeedCursor;
+import dev.phonehome.phc.api.server.FeedPage;
 import dev.phonehome.phc.api.server.ProgressListener;
-import dev.phonehome.phc.core.server.DeviceState;
-import dev.phonehome.phc.core.server.DeviceStatus;
-import dev.phonehome.phc.core.server.ProgressQuery;
-import dev.phonehome.phc.core.server.ReportedMember;
+import dev.phonehome.phc.api.server.ProgressQuery;
+import dev.phonehome.phc.api.server.ReportedMember;
+import dev.phonehome.phc.api.server.Sighting;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-device notifications and request times. One lock per device, so devices never wait for each other;
- * listeners are called after the notification is stored, outside the lock, in each device's order.
+ * The server's side of its {@link DeviceStore}: stamps what devices send with the server's clock, stores it,
+ * tells the listeners after the store has it, and reads back through the store with the stall judgement
+ * ({@link DeviceState#STALLED}) applied at query time.
  */
 public final class ProgressStore implements ProgressQuery {
   private static final Logger log = LoggerFactory.getLogger(ProgressStore.class);
+  private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
+  private final DeviceStore store;
   private final Clock clock;
   private final Duration stalledAfter;
-  private final int maxTimelineEntries;
   private final List<ProgressListener> listeners;
-  private final ConcurrentHashMap<String, DeviceLog> devices = new ConcurrentHashMap<>();
+  private final AtomicLong lastSightingWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-  public ProgressStore(Clock clock, Duration stalledAfter, int maxTimelineEntries, List<ProgressListener> listeners) {
+  public ProgressStore(DeviceStore store, Clock clock, Duration stalledAfter, List<ProgressListener> listeners) {
+    this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.stalledAfter = Objects.requireNonNull(stalledAfter, "stalledAfter");
-    this.maxTimelineEntries = maxTimelineEntries;
     this.listeners = List.copyOf(listeners);
   }
 
-  /** A bootstrap request for {@code serial} was answered with data. */
-  public void recordRequest(String serial) {
-    Instant now = clock.instant();
-    devices.computeIfAbsent(serial, s -> new DeviceLog()).request(now);
+  /** The store behind this view. */
+  public DeviceStore store() {
+    return store;
   }
 
-  /** Stores the notification, stamped with the clock, then tells the listeners. */
-  public DeviceNotification recordNotification(String serial, dev.phonehome.phc.api.Dialect dialect,
-      dev.phonehome.phc.api.model.ProgressReport report) {
-    DeviceLog device = devices.computeIfAbsent(serial, s -> new DeviceLog());
-    DeviceNotification n;
-    // The lock spans stamping and storing so that one device's timeline is in receive order; listeners are
-    // called under the same device lock to keep that order for them too (they must be fast, see
-    // ProgressListener). Other devices are not blocked.
-    synchronized (device) {
-      n = new DeviceNotification(serial, clock.instant(), dialect, report);
-      device.add(n, maxTimelineEntries);
+  /** A bootstrap request for {@code serial} was answered with data. A store failure is logged, not thrown. */
+  public void recordRequest(String serial, Dialect dialect, @Nullable String source) {
+    sighting(new Sighting(serial, now(), dialect, source, true));
+  }
+
+  /** A bootstrap request for {@code serial} found no record (404). A store failure is logged, not thrown. */
+  public void recordUnclaimed(String serial, Dialect dialect, @Nullable String source) {
+    sighting(new Sighting(serial, now(), dialect, source, false));
+  }
+
+  private void sighting(Sighting s) {
+    try {
+      store.recordSighting(s);
+    } catch (RuntimeException e) {
+      long now = System.nanoTime();
+      long last = lastSightingWarning.get();
+      if (now - last >= WARN_EVERY_NANOS && lastSightingWarning.compareAndSet(last, now)) {
+        log.warn("device store could not record that {} was seen; the device was answered anyway (further such"
+            + " failures in the next 30 s are logged at debug)", s.serialNumber(), e);
+      } else {
+        log.debug("device store could not record that {} was seen", s.serialNumber(), e);
+      }
+    }
+  }
+
+  /**
+   * Stamps and stores one request's notifications, then tells the listeners about those newly stored (not the
+   * duplicates), in order. Returns only after the store has them.
+   *
+   * @throws PhcStoreException when the store could not store them: answer 503, the device sends them again
+   */
+  public AppendResult recordNotifications(String serial, Dialect dialect, @Nullable String source,
+      List<ProgressReport> reports) {
+    List<DeviceNotification> batch = new ArrayList<>(reports.size());
+    for (ProgressReport r : reports) {
+      batch.add(new DeviceNotification(serial, now(), dialect, r));
+    }
+    AppendResult result;
+    try {
+      result = store.append(batch, source);
+    } catch (PhcStoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new PhcStoreException("the device store failed to store " + batch.size() + " notification(s) of "
+          + serial + ": " + e, e);
+    }
+    for (DeviceNotification n : result.stored()) {
       for (ProgressListener l : listeners) {
         try {
           l.onNotification(n);
         } catch (RuntimeException e) {
-          log.warn("progress listener {} threw for {}; skipped", l, n, e);
+          log.warn("progress listener {} threw for {}; skipped (the notification is stored)", l, n, e);
         }
       }
     }
-    return n;
+    return result;
+  }
+
+  /** Stores one notification (see {@link #recordNotifications}); returns it as stamped. */
+  public DeviceNotification recordNotification(String serial, Dialect dialect, ProgressReport report) {
+    AppendResult r = recordNotifications(serial, dialect, null, List.of(report));
+    return r.stored().isEmpty() ? r.duplicates().get(0) : r.stored().get(0);
+  }
+
+  private Instant now() {
+    // Stores keep microseconds (PostgreSQL's timestamp precision); stamping at that precision keeps what is
+    // read back equal to what listeners heard.
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   @Override
   public DeviceStatus status(String serialNumber) {
-    DeviceLog device = devices.get(serialNumber);
-    if (device == null) {
-      return DeviceStatus.neverSeen(serialNumber);
-    }
-    return device.status(serialNumber, clock.instant(), stalledAfter);
+    return judge(store.status(serialNumber), clock.instant());
   }
 
   @Override
   public List<DeviceNotification> timeline(String serialNumber) {
-    DeviceLog device = devices.get(serialNumber);
-    return device == null ? List.of() : device.timeline();
+    return store.timeline(serialNumber);
   }
 
   @Override
   public List<ReportedMember> members(String serialNumber) {
-    DeviceLog device = devices.get(serialNumber);
-    return device == null ? List.of() : device.members();
+    return store.members(serialNumber);
   }
 
   @Override
   public List<DeviceStatus> devices() {
     Instant now = clock.instant();
-    List<DeviceStatus> out = new ArrayList<>();
-    devices.forEach((serial, d) -> out.add(d.status(serial, now, stalledAfter)));
-    out.sort(Comparator.comparing(DeviceStatus::serialNumber));
+    List<DeviceStatus> all = store.devices();
+    List<DeviceStatus> out = new ArrayList<>(all.size());
+    for (DeviceStatus s : all) {
+      out.add(judge(s, now));
+    }
     return out;
   }
 
-  /** The terminal failures: the device gives up on this server. */
-  static boolean isTerminalFailure(ProgressType type) {
-    return type.equals(ProgressType.BOOTSTRAP_ERROR)
-        || type.equals(ProgressType.VC_BOOTSTRAP_FAILED)
-        || type.equals(ProgressType.VC_MEMBER_IMAGE_INSTALLATION_FAILED);
+  @Override
+  public List<DeviceStatus> unclaimed() {
+    return store.unclaimed();
   }
 
-  private static final class DeviceLog {
-    private final ArrayDeque<DeviceNotification> timeline = new ArrayDeque<>();
-    private final Map<Integer, ReportedMember> members = new TreeMap<>();
-    private @Nullable Instant lastRequestAt;
-    private @Nullable DeviceNotification last;
-    private long requests;
-    private long notifications;
-    private long dropped;
+  @Override
+  public FeedPage feed(FeedCursor after, int limit) {
+    return store.feed(after, limit);
+  }
 
-    synchronized void request(Instant now) {
-      lastRequestAt = now;
-      requests++;
+  /** A requested or in-progress device with nothing heard for longer than the stall time is STALLED. */
+  private DeviceStatus judge(DeviceStatus s, Instant now) {
+    if (s.state() != DeviceState.REQUESTED && s.state() != DeviceState.IN_PROGRESS) {
+      return s;
     }
+    Instant lastHeard = s.lastSeenAt();
+    if (lastHeard == null) {
+      lastHeard = latest(s.lastRequestAt(), s.lastNotification() == null ? null : s.lastNotification().receivedAt());
+    }
+    if (lastHeard != null && Duration.between(lastHeard, now).compareTo(stalledAfter) > 0) {
+      return s.toBuilder().state(DeviceState.STALLED).build();
+    }
+    return s;
+  }
 
-    /** Called with this object's lock held. */
-    void add(DeviceNotification n, int max) {
-      if (timeline.size() >= max) {
-        timeline.removeFirst();
-        dropped++;
-      }
-      timeline.addLast(n);
-      last = n;
-      notifications++;
-      MemberRef m = n.report().member();
-      if (m != null) {
-        members.put(m.memberId(), new ReportedMember(m.memberId(), m.serialNumber(), m.role(), n.report().type(),
-            n.report().message(), n.receivedAt()));
-      }
+  private static @Nullable Instant latest(@Nullable Instant a, @Nullable Instant b) {
+    if (a == null) {
+      return b;
     }
-
-    synchronized List<DeviceNotification> timeline() {
-      return List.copyOf(timeline);
-    }
-
-    synchronized List<ReportedMember> members() {
-      return List.copyOf(members.values());
-    }
-
-    synchronized DeviceStatus status(String serial, Instant now, Duration stalledAfter) {
-      DeviceState state;
-      ProgressType phase = last == null ? null : last.report().type();
-      if (phase == null) {
-        state = lastRequestAt == null ? DeviceState.NEVER_SEEN : DeviceState.REQUESTED;
-      } else if (phase.equals(ProgressType.BOOTSTRAP_COMPLETE)) {
-        state = DeviceState.COMPLETE;
-      } else if (isTerminalFailure(phase)) {
-        state = DeviceState.FAILED;
-      } else {
-        state = DeviceState.IN_PROGRESS;
-      }
-      if ((state == DeviceState.COMPLETE || state == DeviceState.FAILED) && lastRequestAt != null
-          && last != null && lastRequestAt.isAfter(last.receivedAt())) {
-        // Asked again after finishing: zeroized, or strict mode starting over. A new run has begun.
-        state = DeviceState.REQUESTED;
-      }
-      if (state == DeviceState.REQUESTED || state == DeviceState.IN_PROGRESS) {
-        Instant lastHeard = last == null ? lastRequestAt : last.receivedAt();
-        if (lastRequestAt != null && lastHeard != null && lastRequestAt.isAfter(lastHeard)) {
-          lastHeard = lastRequestAt;
-        }
-        if (lastHeard != null && Duration.between(lastHeard, now).compareTo(stalledAfter) > 0) {
-          state = DeviceState.STALLED;
-        }
-      }
-      return new DeviceStatus(serial, state, phase, lastRequestAt, last, requests, notifications, dropped,
-          new ArrayList<>(members.values()));
-    }
+    return b == null || a.isAfter(b) ? a : b;
   }
 }

@@ -1,4 +1,4 @@
-package dev.phonehome.phc.core.server;
+package dev.phonehome.phc.api.server;
 
 import dev.phonehome.phc.api.model.MemberRole;
 import dev.phonehome.phc.api.model.ProgressType;
