@@ -4,12 +4,20 @@ import dev.phonehome.phc.api.Dialect;
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.model.ConveyedInformation;
 import dev.phonehome.phc.api.model.OnboardingInformation;
+import dev.phonehome.phc.api.server.AppendResult;
 import dev.phonehome.phc.api.server.DeviceAuthenticator;
 import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.DeviceStatus;
+import dev.phonehome.phc.api.server.DeviceStore;
+import dev.phonehome.phc.api.server.FeedCursor;
+import dev.phonehome.phc.api.server.FeedPage;
 import dev.phonehome.phc.api.server.ProgressQuery;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
+import dev.phonehome.phc.api.server.ReportedMember;
+import dev.phonehome.phc.api.server.Sighting;
 import dev.phonehome.phc.core.server.BasicDeviceAuthenticator;
+import dev.phonehome.phc.core.server.InMemoryDeviceStore;
 import dev.phonehome.phc.core.server.PhoneHomeHandler;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
 import dev.phonehome.phc.core.server.ServerLimits;
@@ -163,7 +171,8 @@ public final class FakePhoneHomeServer implements AutoCloseable {
         .authenticator(authenticator)
         .clock(clock)
         .limits(ServerLimits.DEFAULT.withMaxRequestBodyBytes(MAX_BODY))
-        .addProgressListener(notifications::add)
+        // Every arrival is recorded, duplicates by notification id included (the server stores those once).
+        .store(new RecordingStore(InMemoryDeviceStore.create(), notifications))
         .build();
     ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "fake-phs-stall");
@@ -444,5 +453,58 @@ public final class FakePhoneHomeServer implements AutoCloseable {
       }
     }
     return List.copyOf(out);
+  }
+
+  /** The server's in-memory store, recording every notification that arrives, stored or a duplicate. */
+  private static final class RecordingStore implements DeviceStore {
+    private final DeviceStore delegate;
+    private final BlockingQueue<DeviceNotification> arrivals;
+
+    RecordingStore(DeviceStore delegate, BlockingQueue<DeviceNotification> arrivals) {
+      this.delegate = delegate;
+      this.arrivals = arrivals;
+    }
+
+    @Override
+    public void recordSighting(Sighting sighting) {
+      delegate.recordSighting(sighting);
+    }
+
+    @Override
+    public AppendResult append(List<DeviceNotification> batch, @Nullable String sourceAddress) {
+      AppendResult r = delegate.append(batch, sourceAddress);
+      arrivals.addAll(batch);
+      return r;
+    }
+
+    @Override
+    public DeviceStatus status(String serialNumber) {
+      return delegate.status(serialNumber);
+    }
+
+    @Override
+    public List<DeviceStatus> devices() {
+      return delegate.devices();
+    }
+
+    @Override
+    public List<DeviceStatus> unclaimed() {
+      return delegate.unclaimed();
+    }
+
+    @Override
+    public List<DeviceNotification> timeline(String serialNumber) {
+      return delegate.timeline(serialNumber);
+    }
+
+    @Override
+    public List<ReportedMember> members(String serialNumber) {
+      return delegate.members(serialNumber);
+    }
+
+    @Override
+    public FeedPage feed(FeedCursor after, int limit) {
+      return delegate.feed(after, limit);
+    }
   }
 }
