@@ -6,6 +6,7 @@ import dev.phonehome.phc.api.Sleeper;
 import dev.phonehome.phc.api.client.PhoneHomeEventListener;
 import dev.phonehome.phc.api.device.DeviceOperations;
 import dev.phonehome.phc.core.internal.codec.CodecLimits;
+import dev.phonehome.phc.core.internal.deps.OptionalDependencies;
 import dev.phonehome.phc.core.internal.engine.BootstrapTransport;
 import dev.phonehome.phc.core.internal.engine.Engine;
 import dev.phonehome.phc.core.internal.engine.EngineState;
@@ -95,7 +96,13 @@ public final class PhoneHomeClient implements AutoCloseable {
         b.verifier != null && b.verifier.labModeInsecure(), b.listener));
   }
 
+  /**
+   * A builder with the defaults.
+   *
+   * @throws IllegalStateException when OkHttp is not on the classpath (depend on {@code dev.phonehome:phc-client})
+   */
   public static Builder builder() {
+    OptionalDependencies.requireOkHttp("PhoneHomeClient");
     return new Builder();
   }
 

@@ -7,6 +7,7 @@ import dev.phonehome.phc.api.server.DeviceStore;
 import dev.phonehome.phc.api.server.ProgressListener;
 import dev.phonehome.phc.api.server.ProgressQuery;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
+import dev.phonehome.phc.core.internal.deps.OptionalDependencies;
 import dev.phonehome.phc.core.internal.server.CoreHandler;
 import dev.phonehome.phc.core.internal.server.JettyEngine;
 import dev.phonehome.phc.core.internal.server.ProgressStore;
@@ -113,11 +114,17 @@ public final class PhoneHomeServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** Starts the embedded HTTPS engine and binds the port. Returns this, for chaining. */
+  /**
+   * Starts the embedded HTTPS engine and binds the port. Returns this, for chaining.
+   *
+   * @throws IllegalStateException when already started, or when Jetty is not on the classpath (depend on
+   *     {@code dev.phonehome:phc-server}, or mount {@link #handler()} in your own HTTP stack)
+   */
   public synchronized PhoneHomeServer start() {
     if (engine != null) {
       throw new IllegalStateException("already started");
     }
+    OptionalDependencies.requireJetty("PhoneHomeServer.start()");
     JettyEngine e = keyManagerFactory != null
         ? new JettyEngine(handler, keyManagerFactory, trustManagerFactory, sslContext, toEngine(clientAuth), host,
             port, limits.idleTimeout(), executor, maxThreads, limits.maxRequestBodyBytes())

@@ -1,13 +1,14 @@
 package dev.phonehome.phc.core.trust;
 
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonEncodingException;
-import com.squareup.moshi.JsonReader;
-import com.squareup.moshi.JsonWriter;
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.PhcTrustException.Reason;
 import dev.phonehome.phc.api.PhcTrustException;
+import dev.phonehome.phc.core.internal.json.JsonDataException;
+import dev.phonehome.phc.core.internal.json.JsonEncodingException;
+import dev.phonehome.phc.core.internal.json.JsonReader;
+import dev.phonehome.phc.core.internal.json.JsonWriter;
 import dev.phonehome.phc.core.internal.trust.Cms;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.PrivateKey;
@@ -18,7 +19,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,7 +46,7 @@ public final class VoucherCodec {
 
   /** The JSON encoding (UTF-8), members in RFC 8366 order, dates in UTC. */
   public static byte[] encodeJson(Voucher v) {
-    Buffer buf = new Buffer();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (JsonWriter w = JsonWriter.of(buf)) {
       w.beginObject().name(ROOT).beginObject();
       w.name("created-on").value(v.createdOn().toString());
@@ -74,7 +74,7 @@ public final class VoucherCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return buf.readByteArray();
+    return buf.toByteArray();
   }
 
   /**
@@ -86,7 +86,7 @@ public final class VoucherCodec {
     if (json.length > MAX_VOUCHER_BYTES) {
       throw malformed("$", "voucher of " + json.length + " bytes exceeds the limit of " + MAX_VOUCHER_BYTES);
     }
-    JsonReader r = JsonReader.of(new Buffer().write(json));
+    JsonReader r = JsonReader.of(json);
     try {
       if (r.peek() != JsonReader.Token.BEGIN_OBJECT) {
         throw malformed("$", "expected an object, found " + r.peek());

@@ -1,17 +1,16 @@
 package dev.phonehome.phc.core.internal.codec;
 
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.JsonEncodingException;
-import com.squareup.moshi.JsonReader;
 import dev.phonehome.phc.api.PhcProtocolException;
+import dev.phonehome.phc.core.internal.json.JsonDataException;
+import dev.phonehome.phc.core.internal.json.JsonEncodingException;
+import dev.phonehome.phc.core.internal.json.JsonReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import okio.Okio;
 
 /**
- * Strict typed reads over Moshi's streaming {@link JsonReader}: a leaf of the wrong JSON type, malformed or
- * truncated JSON all become {@link PhcProtocolException} with the Moshi path ({@code $.a.b[0].c}).
+ * Strict typed reads over the streaming {@link JsonReader}: a leaf of the wrong JSON type, malformed or
+ * truncated JSON all become {@link PhcProtocolException} with the path ({@code $.a.b[0].c}).
  */
 final class JsonIn implements AutoCloseable {
   final JsonReader r;
@@ -23,14 +22,14 @@ final class JsonIn implements AutoCloseable {
   }
 
   static JsonIn open(InputStream in) {
-    return new JsonIn(JsonReader.of(Okio.buffer(Okio.source(in))));
+    return new JsonIn(JsonReader.of(in));
   }
 
   interface Body<T> {
     T read(JsonIn in) throws IOException;
   }
 
-  /** Runs {@code body}, translating Moshi's and okio's exceptions. */
+  /** Runs {@code body}, translating the reader's exceptions. */
   <T> T read(Body<T> body) {
     try {
       T t = body.read(this);

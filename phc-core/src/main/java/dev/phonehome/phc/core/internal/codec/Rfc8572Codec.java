@@ -1,6 +1,5 @@
 package dev.phonehome.phc.core.internal.codec;
 
-import com.squareup.moshi.JsonWriter;
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.PhcProtocolException;
@@ -25,6 +24,7 @@ import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.VirtualChassisTopology;
+import dev.phonehome.phc.core.internal.json.JsonWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -1098,7 +1097,7 @@ public final class Rfc8572Codec {
 
   /** Writes canonical JSON: two-space indentation, {@code [null]} for empty leaves, a final newline. */
   static byte[] json(JsonBody body) {
-    Buffer buffer = new Buffer();
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     try (JsonWriter w = JsonWriter.of(buffer)) {
       w.setIndent("  ");
       w.setSerializeNulls(true);
@@ -1106,15 +1105,13 @@ public final class Rfc8572Codec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    buffer.writeUtf8("\n");
-    return buffer.readByteArray();
+    buffer.write('\n');
+    return buffer.toByteArray();
   }
 
   /** RFC 7951's {@code [null]} on one line. */
   static void emptyLeaf(JsonWriter w) throws IOException {
-    try (okio.BufferedSink sink = w.valueSink()) {
-      sink.writeUtf8("[null]");
-    }
+    w.rawValue("[null]");
   }
 
   private static void nameValue(JsonWriter w, String name, @Nullable String value) throws IOException {

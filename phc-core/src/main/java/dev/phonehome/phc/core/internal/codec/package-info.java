@@ -8,7 +8,7 @@
  *       fails with "body exceeds N bytes" as soon as a body passes its limit. Every XML reader in phc uses it.
  *   <li>{@link dev.phonehome.phc.core.internal.codec.JuniperXmlCodec}: {@code <device>} and {@code <notification>}.
  *   <li>{@link dev.phonehome.phc.core.internal.codec.Rfc8572Codec}: get-bootstrapping-data input/output,
- *       report-progress input, conveyed information, in RFC 7951 JSON (Moshi streaming) and RFC 7950 XML.
+ *       report-progress input, conveyed information, in RFC 7951 JSON (a small streaming reader and writer of our own, {@code internal.json}) and RFC 7950 XML.
  *   <li>{@link dev.phonehome.phc.core.internal.codec.ConveyedInformationCms}: the CMS ContentInfo around conveyed
  *       information (Bouncy Castle).
  *   <li>{@link dev.phonehome.phc.core.internal.codec.RestconfErrors}: RESTCONF error bodies.

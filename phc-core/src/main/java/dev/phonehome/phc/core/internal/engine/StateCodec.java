@@ -1,7 +1,5 @@
 package dev.phonehome.phc.core.internal.engine;
 
-import com.squareup.moshi.JsonReader;
-import com.squareup.moshi.JsonWriter;
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.PhcProtocolException;
 import dev.phonehome.phc.api.model.BootImage;
@@ -21,12 +19,14 @@ import dev.phonehome.phc.api.model.ReportingLevel;
 import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.TopologyKind;
 import dev.phonehome.phc.api.model.VirtualChassisTopology;
+import dev.phonehome.phc.core.internal.json.JsonReader;
+import dev.phonehome.phc.core.internal.json.JsonWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,7 +39,7 @@ public final class StateCodec {
   private StateCodec() {}
 
   public static Bytes encode(EngineState s) {
-    Buffer buffer = new Buffer();
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     try (JsonWriter w = JsonWriter.of(buffer)) {
       w.beginObject();
       w.name("format").value(FORMAT);
@@ -123,14 +123,13 @@ public final class StateCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Bytes.of(buffer.readByteArray());
+    return Bytes.of(buffer.toByteArray());
   }
 
   /** @throws PhcProtocolException naming the path of what is wrong */
   public static EngineState decode(Bytes bytes) {
     EngineState s = new EngineState();
-    Buffer buffer = new Buffer().write(bytes.toByteArray());
-    JsonReader r = JsonReader.of(buffer);
+    JsonReader r = JsonReader.of(bytes.toByteArray());
     try {
       r.beginObject();
       boolean sawFormat = false;

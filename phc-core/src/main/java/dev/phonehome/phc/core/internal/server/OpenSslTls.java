@@ -1,5 +1,6 @@
 package dev.phonehome.phc.core.internal.server;
 
+import dev.phonehome.phc.core.internal.deps.OptionalDependencies;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
@@ -25,6 +26,9 @@ final class OpenSslTls {
 
   /** Whether BoringSSL loaded on this platform. */
   static boolean available() {
+    if (!OptionalDependencies.nettyTlsPresent()) {
+      return false;
+    }
     try {
       return OpenSsl.isAvailable();
     } catch (Throwable t) {

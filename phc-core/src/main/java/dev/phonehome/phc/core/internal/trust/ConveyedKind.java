@@ -1,7 +1,7 @@
 package dev.phonehome.phc.core.internal.trust;
 
-import com.squareup.moshi.JsonReader;
 import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.core.internal.json.JsonReader;
 import dev.phonehome.phc.core.trust.ConveyedDocument;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +40,7 @@ public final class ConveyedKind {
 
   private static @Nullable String firstJsonMember(byte[] json) {
     try {
-      JsonReader r = JsonReader.of(new Buffer().write(json));
+      JsonReader r = JsonReader.of(json);
       if (r.peek() != JsonReader.Token.BEGIN_OBJECT) {
         return null;
       }
