@@ -120,6 +120,8 @@ public final class ImageFetchBench {
     @Override public void syslog(SyslogSeverity severity, String message) {}
     @Override public void persistState(int memberId, Bytes state) { throw new UnsupportedOperationException(); }
     @Override public Optional<Bytes> loadState() { return Optional.empty(); }
+    @Override public Optional<Bytes> loadState(int memberId) { return Optional.empty(); }
+    @Override public String moveStateAside(int memberId) { throw new UnsupportedOperationException(); }
     @Override public void clearState() {}
   }
 }

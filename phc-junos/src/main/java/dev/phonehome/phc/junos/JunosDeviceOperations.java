@@ -78,9 +78,12 @@ import org.xml.sax.SAXException;
  *   <li>{@link #runScript}: {@code file-put} (base64) to {@code /var/tmp}, {@code request-shell-execute},
  *       {@code file-delete}.
  *   <li>{@link #syslog}: {@code request-shell-execute} of {@code logger -p user.<level> -t phc}.
- *   <li>{@link #persistState}: {@code file-put} (base64) of the state, then {@code file-copy} to
- *       {@code fpcN:/var/tmp/phc-state} on the target member; {@link #loadState()}: {@code file-show} (base64)
- *       of {@code /var/tmp/phc-state} on the primary; {@link #clearState()}: {@code file-delete} per member.
+ *   <li>{@link #persistState}: {@code file-put} (base64) of the state to {@code /var/tmp/phc-state.new} (for
+ *       another member: to {@code .outgoing}, then {@code file-copy} to {@code fpcN:/var/tmp/phc-state.new}),
+ *       then {@code file-rename} over {@code /var/tmp/phc-state} on that member: atomic;
+ *       {@link #loadState(int)}: {@code file-show} (base64) of the state file on the member ({@code fpcN:} when it
+ *       is not the primary); {@link #moveStateAside}: {@code file-rename} to {@code .corrupt-<millis>};
+ *       {@link #clearState()}: {@code file-delete} per member.
  * </ul>
  *
  * <p>The session is opened on first use and re-opened on the next call after it drops (reboots, primary
@@ -632,37 +635,55 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
 
   // ---------------------------------------------------------------- engine state
 
+  /**
+   * Writes the state atomically: {@code file-put} to {@code <statePath>.new} (on another member: to
+   * {@code <statePath>.outgoing} here, then {@code file-copy} to {@code fpcN:<statePath>.new}), then
+   * {@code file-rename} over {@code <statePath>} on that member. {@code file-put} and {@code file-copy} are not
+   * atomic (a reboot half-way leaves half a file), the rename is, so the state file itself is always whole.
+   */
   @Override
   public synchronized void persistState(int memberId, Bytes state) {
+    String target = statePathOn(memberId);
+    String next = target + ".new";
+    if (isLocal(memberId)) {
+      putFile("persist-state", memberId, next, state, "600");
+    } else {
+      String outgoing = config.statePath + ".outgoing";
+      putFile("persist-state", memberId, outgoing, state, "600");
+      try {
+        call("persist-state", memberId, "<file-copy><source>" + escape(outgoing) + "</source><destination>"
+            + escape(next) + "</destination></file-copy>", config.rpcTimeout).requireNoErrors("persist-state", memberId);
+      } finally {
+        deleteQuietly(outgoing);
+      }
+    }
+    rename("persist-state", memberId, next, target);
+  }
+
+  @Override
+  public synchronized Optional<Bytes> loadState() {
     Integer primary = lastPrimary;
     if (primary == null) {
       members();
       primary = lastPrimary;
     }
-    if (primary != null && primary == memberId) {
-      putFile("persist-state", memberId, config.statePath, state, "600");
-      return;
+    if (primary == null) {
+      throw new PhcDeviceException("load-state", null, "no present member reports the primary role", true, null);
     }
-    String outgoing = config.statePath + ".outgoing";
-    putFile("persist-state", memberId, outgoing, state, "600");
-    try {
-      call("persist-state", memberId, "<file-copy><source>" + escape(outgoing) + "</source><destination>fpc"
-          + memberId + ":" + escape(config.statePath) + "</destination></file-copy>", config.rpcTimeout)
-          .requireNoErrors("persist-state", memberId);
-    } finally {
-      deleteQuietly(outgoing);
-    }
+    return loadState(primary);
   }
 
+  /** {@code file-show} (base64) of the state file on the member ({@code fpcN:} when it is not the primary). */
   @Override
-  public synchronized Optional<Bytes> loadState() {
-    RpcReply reply = read("load-state", null, "<file-show><filename>" + escape(config.statePath) + "</filename>"
+  public synchronized Optional<Bytes> loadState(int memberId) {
+    String path = statePathOn(memberId);
+    RpcReply reply = read("load-state", memberId, "<file-show><filename>" + escape(path) + "</filename>"
         + "<encoding>base64</encoding></file-show>");
     if (reply.hasErrors()) {
       if (isMissingFile(reply)) {
         return Optional.empty();
       }
-      throw new PhcDeviceException("load-state", null, "file-show of " + config.statePath + " failed: "
+      throw new PhcDeviceException("load-state", memberId, "file-show of " + path + " failed: "
           + RpcReply.describe(reply.errors()));
     }
     Optional<Element> content = JunosXml.descendant(reply.root(), "file-content");
@@ -673,8 +694,17 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     try {
       return Optional.of(Bytes.fromBase64(text));
     } catch (IllegalArgumentException e) {
-      throw new PhcDeviceException("load-state", null, config.statePath + " is not base64 in the file-show reply");
+      throw new PhcDeviceException("load-state", memberId, path + " is not base64 in the file-show reply");
     }
+  }
+
+  /** {@code file-rename} of the state file to {@code <statePath>.corrupt-<epoch millis>} on that member. */
+  @Override
+  public synchronized String moveStateAside(int memberId) {
+    String from = statePathOn(memberId);
+    String to = from + ".corrupt-" + config.clock.millis();
+    rename("move-state-aside", memberId, from, to);
+    return to;
   }
 
   @Override
@@ -684,13 +714,35 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
       if (!m.isPresent()) {
         continue;
       }
-      String path = m.role() == MemberRole.PRIMARY ? config.statePath : "fpc" + m.memberId() + ":" + config.statePath;
-      RpcReply r = call("clear-state", m.memberId(), "<file-delete><path>" + escape(path) + "</path></file-delete>",
-          config.rpcTimeout);
-      if (r.hasErrors() && !isMissingFile(r)) {
-        throw new PhcDeviceException("clear-state", m.memberId(), RpcReply.describe(r.errors()));
+      String path = statePathOn(m.memberId());
+      for (String p : List.of(path, path + ".new")) {
+        RpcReply r = call("clear-state", m.memberId(), "<file-delete><path>" + escape(p) + "</path></file-delete>",
+            config.rpcTimeout);
+        if (r.hasErrors() && !isMissingFile(r)) {
+          throw new PhcDeviceException("clear-state", m.memberId(), RpcReply.describe(r.errors()));
+        }
       }
     }
+  }
+
+  /** True when {@code memberId} is the member the session runs on (the primary). */
+  private boolean isLocal(int memberId) {
+    Integer primary = lastPrimary;
+    if (primary == null) {
+      members();
+      primary = lastPrimary;
+    }
+    return primary != null && primary == memberId;
+  }
+
+  /** The state file as a path on the primary: plain for the primary itself, {@code fpcN:} for another member. */
+  private String statePathOn(int memberId) {
+    return isLocal(memberId) ? config.statePath : "fpc" + memberId + ":" + config.statePath;
+  }
+
+  private void rename(String op, int memberId, String from, String to) {
+    call(op, memberId, "<file-rename><source>" + escape(from) + "</source><destination>" + escape(to)
+        + "</destination></file-rename>", config.rpcTimeout).requireNoErrors(op, memberId);
   }
 
   private void putFile(String op, @Nullable Integer member, String path, Bytes content, String permission) {

@@ -473,17 +473,34 @@ class JunosDeviceOperationsOverNetconfTest {
   }
 
   @Test
-  void stateForTheBackupIsPutOnThePrimaryThenCopiedToTheBackupsFpcPath() throws Exception {
+  void stateForTheBackupIsPutOnThePrimaryCopiedToANewFileOnTheBackupThenRenamedOverTheStateFile() throws Exception {
     VirtualChassisModel vc = fourMemberVc();
     SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(vc));
     JunosDeviceOperations o = ops(SimulatedVc.client(d, clock));
     o.members();
     d.clearRecordedRpcs();
     o.persistState(3, Bytes.utf8("state"));
-    assertThat(d.rpcSummaries()).containsExactly("file-put", "file-copy", "file-delete");
+    assertThat(d.rpcSummaries()).containsExactly("file-put", "file-copy", "file-delete", "file-rename");
     assertThat(d.recordedRpcs().get(1).xml())
-        .contains("<source>/var/tmp/phc-state.outgoing</source><destination>fpc3:/var/tmp/phc-state</destination>");
+        .contains("<source>/var/tmp/phc-state.outgoing</source><destination>fpc3:/var/tmp/phc-state.new</destination>");
+    assertThat(d.recordedRpcs().get(3).xml())
+        .contains("<source>fpc3:/var/tmp/phc-state.new</source><destination>fpc3:/var/tmp/phc-state</destination>");
     assertThat(vc.storedState(3)).hasValue(Bytes.utf8("state"));
+    assertThat(vc.memberFiles(3)).containsOnlyKeys("/var/tmp/phc-state");
+  }
+
+  @Test
+  void stateForThePrimaryIsPutToANewFileThenRenamedOverTheStateFile() throws Exception {
+    VirtualChassisModel vc = fourMemberVc();
+    SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(vc));
+    JunosDeviceOperations o = ops(SimulatedVc.client(d, clock));
+    o.members();
+    d.clearRecordedRpcs();
+    o.persistState(vc.primaryMemberId().getAsInt(), Bytes.utf8("state"));
+    assertThat(d.rpcSummaries()).containsExactly("file-put", "file-rename");
+    assertThat(d.recordedRpcs().get(0).xml()).contains("<filename>/var/tmp/phc-state.new</filename>");
+    assertThat(d.recordedRpcs().get(1).xml())
+        .contains("<source>/var/tmp/phc-state.new</source><destination>/var/tmp/phc-state</destination>");
   }
 
   @Test

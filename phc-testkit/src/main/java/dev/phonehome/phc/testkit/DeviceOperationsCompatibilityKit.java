@@ -316,6 +316,50 @@ public abstract class DeviceOperationsCompatibilityKit {
     assertEquals(Optional.of(state), ops.loadState());
   }
 
+  @Test
+  @Timeout(60)
+  public void theStateOfEachMemberIsReadOnItsOwn() {
+    Bytes onPrimary = Bytes.utf8("primary copy");
+    Bytes onBackup = Bytes.utf8("backup copy");
+    ops.persistState(2, onPrimary);
+    ops.persistState(3, onBackup);
+    assertEquals(Optional.of(onPrimary), ops.loadState(2));
+    assertEquals(Optional.of(onBackup), ops.loadState(3));
+    assertEquals(Optional.empty(), ops.loadState(0));
+    assertEquals(Optional.of(onPrimary), ops.loadState());
+  }
+
+  @Test
+  @Timeout(60)
+  public void aStateWriteCutShortLeavesThePreviousStateWholeOnEveryMember() {
+    for (int member : List.of(2, 3)) {
+      Bytes before = Bytes.utf8("generation 1 on member " + member + ": " + "x".repeat(300));
+      Bytes after = Bytes.utf8("generation 2 on member " + member + ": " + "y".repeat(300));
+      ops.persistState(member, before);
+      // The device loses power half-way through the next write of a file (file-put and file-copy are not atomic).
+      model.inject(new VcFault.CrashAt("write-member-file", model.operationCount("write-member-file") + 1));
+      assertThrows(RuntimeException.class, () -> ops.persistState(member, after));
+      assertEquals(Optional.of(before), model.storedState(member), "the state file on member " + member
+          + " must still hold the previous state, whole; files: " + model.memberFiles(member).keySet());
+      ops.persistState(member, after);
+      assertEquals(Optional.of(after), ops.loadState(member));
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  public void aStateMovedAsideIsKeptButNoLongerLoaded() {
+    Bytes bad = Bytes.of(new byte[] {'p', 'h', 'c', 0, 1, 2});
+    for (int member : List.of(2, 3)) {
+      ops.persistState(member, bad);
+      String where = ops.moveStateAside(member);
+      assertEquals(Optional.empty(), ops.loadState(member));
+      assertTrue(where.contains("phc-state"), where);
+      String path = where.substring(where.indexOf('/'));
+      assertEquals(Optional.of(bad), model.memberFile(member, path), "kept at " + where + " on member " + member);
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Stages the kit's image the way the binding says it does. */

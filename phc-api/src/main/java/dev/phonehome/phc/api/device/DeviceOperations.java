@@ -78,12 +78,36 @@ public interface DeviceOperations {
 
   /**
    * Stores the engine's state on a member, so that the PHC on a new primary can resume (SPEC 4.2 step 3.3:
-   * "sync the PHC bootstrap state to the backup").
+   * "sync the PHC bootstrap state to the backup"). <b>Atomic</b>: write the bytes to a new file next to the
+   * state file, then rename it over the state file, so that a crash or a power loss at any moment leaves the
+   * member with either its previous state or this one, never a truncated or mixed file.
    */
   void persistState(int memberId, Bytes state);
 
   /** The engine state stored on the current primary, if any. */
-  Optional<Bytes> loadState();
+  default Optional<Bytes> loadState() {
+    for (VcMember m : members()) {
+      if (m.isPresent() && m.role() == dev.phonehome.phc.api.model.MemberRole.PRIMARY) {
+        return loadState(m.memberId());
+      }
+    }
+    throw new PhcDeviceException("load-state", null, "no present member reports the primary role", true, null);
+  }
+
+  /**
+   * The engine state stored on one member, if any. The engine reads the copies on the primary and the backup
+   * and resumes from the newest one that verifies.
+   */
+  Optional<Bytes> loadState(int memberId);
+
+  /**
+   * Moves the state stored on a member out of the way, so that it is not loaded again, and keeps it for
+   * inspection: never deletes it (for example, renames {@code /var/tmp/phc-state} to
+   * {@code /var/tmp/phc-state.corrupt-<time>}). The engine calls it for a state that does not verify.
+   *
+   * @return where the state went, for the operator
+   */
+  String moveStateAside(int memberId);
 
   /** Removes stored engine state from every member. */
   void clearState();

@@ -15,7 +15,7 @@ class EngineStateCodecTest {
   @Test
   void freshStateRoundTripsByteForByte() {
     Bytes encoded = StateCodec.encode(new EngineState());
-    assertThat(encoded.utf8()).startsWith("{\"format\":1,\"step\":\"START\"");
+    assertThat(encoded.utf8()).startsWith("{\"format\":2,\"step\":\"START\"");
     assertThat(StateCodec.encode(StateCodec.decode(encoded))).isEqualTo(encoded);
   }
 
@@ -27,9 +27,18 @@ class EngineStateCodecTest {
 
   @Test
   void anotherFormatIsRefusedNamingIt() {
-    assertThatThrownBy(() -> StateCodec.decode(Bytes.utf8("{\"format\":2,\"step\":\"START\"}")))
+    assertThatThrownBy(() -> StateCodec.decode(Bytes.utf8("{\"format\":3,\"step\":\"START\"}")))
         .isInstanceOf(PhcProtocolException.class)
-        .hasMessage("unsupported engine state format 2 (this engine reads 1) at $.format");
+        .hasMessage("unsupported engine state format 3 (this engine reads 1 and 2) at $.format");
+  }
+
+  @Test
+  void theFirstFormatWithoutNotificationIdsIsStillRead() {
+    EngineState s = StateCodec.decode(Bytes.utf8("{\"format\":1,\"step\":\"CONFIGURATION\",\"outbox\":"
+        + "[{\"server\":\"https://phs\",\"type\":\"config-initiated\",\"message\":\"m\"}]}"));
+    assertThat(s.step()).isEqualTo(EngineState.Step.CONFIGURATION);
+    assertThat(s.outbox()).hasSize(1);
+    assertThat(s.outbox().get(0).report().notificationId()).isNull();
   }
 
   @Test

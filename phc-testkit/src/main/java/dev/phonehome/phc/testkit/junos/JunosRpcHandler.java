@@ -17,11 +17,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
@@ -49,8 +47,6 @@ final class JunosRpcHandler {
 
   private final VirtualChassisModel model;
   private final SimulatedJunosDevice.Settings settings;
-  /** Small files written with file-put (scripts, engine state on its way), with their bytes. */
-  private final Map<String, byte[]> smallFiles = new ConcurrentHashMap<>();
   /** Configured virtual-chassis mastership priorities, committed and candidate. */
   private final TreeMap<Integer, Integer> committedPriorities = new TreeMap<>();
   private final TreeMap<Integer, Integer> candidatePriorities = new TreeMap<>();
@@ -97,6 +93,8 @@ final class JunosRpcHandler {
         return fileDelete(childText(op, "path"));
       case "file-put":
         return filePut(op);
+      case "file-rename":
+        return fileRename(childText(op, "source"), childText(op, "destination"));
       case "file-show":
         return fileShow(childText(op, "filename"), childText(op, "encoding"));
       case "request-package-add":
@@ -211,20 +209,26 @@ final class JunosRpcHandler {
 
   // ---------------------------------------------------------------- files
 
-  private Outcome fileCopy(String source, String destination) {
-    Matcher remote = FPC_PATH.matcher(destination);
+  /**
+   * A small file's place: {@code fpcN:/path} is on member N, a plain path on the primary (the member the
+   * session runs on). Small files (scripts, engine state) live on each member's flash in the model.
+   */
+  private record Place(int member, String path) {}
+
+  private Place place(String path) {
+    Matcher remote = FPC_PATH.matcher(path);
     if (remote.matches()) {
-      byte[] content = smallFiles.get(source);
-      if (content == null) {
-        return reply(rpcError("operation-failed", "error: could not resolve file: " + source));
-      }
-      int member = Integer.parseInt(remote.group(1));
-      String path = remote.group(2);
-      if (path.equals(settings.statePath())) {
-        model.persistState(member, Bytes.of(content));
-      }
-      return reply("<ok/>");
+      return new Place(Integer.parseInt(remote.group(1)), remote.group(2));
     }
+    return new Place(primary().memberId(), path);
+  }
+
+  private Optional<Bytes> smallFile(String path) {
+    Place p = place(path);
+    return model.memberFile(p.member(), p.path());
+  }
+
+  private Outcome fileCopy(String source, String destination) {
     if (source.contains("://")) {
       try {
         model.fetchFile(source, destination);
@@ -233,11 +237,24 @@ final class JunosRpcHandler {
       }
       return reply("<output>" + esc(destination) + "  100% of the image received</output>");
     }
-    byte[] content = smallFiles.get(source);
-    if (content == null) {
+    Optional<Bytes> content = smallFile(source);
+    if (content.isEmpty()) {
       return reply(rpcError("operation-failed", "error: could not resolve file: " + source));
     }
-    smallFiles.put(destination, content);
+    Place to = place(destination);
+    // Not atomic, like the copy it models: a crash half-way leaves half a file at the destination.
+    model.writeMemberFile(to.member(), to.path(), content.get());
+    return reply("<ok/>");
+  }
+
+  /** {@code file rename}: in one step on the member that holds the file (source and destination on one member). */
+  private Outcome fileRename(String source, String destination) {
+    Place from = place(source);
+    Place to = place(destination);
+    if (from.member() != to.member()) {
+      return reply(rpcError("operation-failed", "error: cannot rename across members: " + source + " " + destination));
+    }
+    model.renameMemberFile(from.member(), from.path(), to.path());
     return reply("<ok/>");
   }
 
@@ -266,20 +283,19 @@ final class JunosRpcHandler {
   }
 
   private Outcome fileDelete(String path) {
-    Matcher remote = FPC_PATH.matcher(path);
-    String local = remote.matches() ? remote.group(2) : path;
-    if (local.equals(settings.statePath())) {
-      model.clearState();
-      return reply("<ok/>");
+    Place p = place(path);
+    boolean existed = model.deleteMemberFile(p.member(), p.path());
+    if (!existed && model.file(path).isPresent()) {
+      model.deleteFile(path);
+      existed = true;
     }
-    boolean existed = smallFiles.remove(path) != null || model.file(path).isPresent();
-    model.deleteFile(path);
     if (!existed) {
       return reply(rpcError("operation-failed", "error: could not resolve file: " + path));
     }
     return reply("<ok/>");
   }
 
+  /** {@code file put}: creates (or truncates) the file, then writes it: not atomic. */
   private Outcome filePut(Element op) {
     String name = childText(op, "filename");
     String encoding = childText(op, "encoding");
@@ -294,26 +310,17 @@ final class JunosRpcHandler {
     } else {
       bytes = contents.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
-    smallFiles.put(name, bytes);
-    if (name.equals(settings.statePath())) {
-      model.persistState(primary().memberId(), Bytes.of(bytes));
-    }
+    Place p = place(name);
+    model.writeMemberFile(p.member(), p.path(), Bytes.of(bytes));
     return reply("<ok/>");
   }
 
   private Outcome fileShow(String name, String encoding) {
-    if (name.equals(settings.statePath())) {
-      Optional<Bytes> state = model.loadState();
-      if (state.isEmpty()) {
-        return reply(rpcError("operation-failed", "error: could not resolve file: " + name));
-      }
-      return reply(fileContent(name, state.get().toByteArray(), encoding));
-    }
-    byte[] content = smallFiles.get(name);
-    if (content == null) {
+    Optional<Bytes> content = smallFile(name);
+    if (content.isEmpty()) {
       return reply(rpcError("operation-failed", "error: could not resolve file: " + name));
     }
-    return reply(fileContent(name, content, encoding));
+    return reply(fileContent(name, content.get().toByteArray(), encoding));
   }
 
   private static String fileContent(String name, byte[] content, String encoding) {
@@ -534,12 +541,12 @@ final class JunosRpcHandler {
     Matcher script = SCRIPT.matcher(command.strip());
     if (script.matches()) {
       String path = script.group(1);
-      byte[] content = smallFiles.get(path);
-      if (content == null) {
+      Optional<Bytes> content = smallFile(path);
+      if (content.isEmpty()) {
         return reply("<output>sh: " + esc(path) + ": No such file or directory\nPHC-EXIT-STATUS=127</output>");
       }
       ScriptPhase phase = path.contains("post-") ? ScriptPhase.POST_CONFIGURATION : ScriptPhase.PRE_CONFIGURATION;
-      ScriptResult r = model.runScript(phase, Bytes.of(content));
+      ScriptResult r = model.runScript(phase, content.get());
       return reply("<output>" + esc(r.output()) + (r.output().isEmpty() ? "" : "\n") + "PHC-EXIT-STATUS="
           + r.exitStatus() + "\n</output>");
     }

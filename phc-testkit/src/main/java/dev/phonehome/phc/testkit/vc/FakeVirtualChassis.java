@@ -238,11 +238,18 @@ public final class FakeVirtualChassis implements DeviceOperations {
     model.syslog(severity, message);
   }
 
+  /**
+   * Writes {@code /var/tmp/phc-state.new} on the member, then renames it over {@code /var/tmp/phc-state}: the
+   * model's small-file writes are not atomic (crash point {@code write-member-file} leaves half a file), so only
+   * the rename makes the new state visible.
+   */
   @Override
   public void persistState(int memberId, Bytes state) {
     record("persist-state", "member=" + memberId);
     primary();
-    model.persistState(memberId, state);
+    String next = VirtualChassisModel.STATE_PATH + ".new";
+    model.writeMemberFile(memberId, next, state);
+    model.renameMemberFile(memberId, next, VirtualChassisModel.STATE_PATH);
     model.statePersisted();
   }
 
@@ -250,6 +257,20 @@ public final class FakeVirtualChassis implements DeviceOperations {
   public Optional<Bytes> loadState() {
     record("load-state", "");
     return model.loadState();
+  }
+
+  @Override
+  public Optional<Bytes> loadState(int memberId) {
+    record("load-state", "member=" + memberId);
+    primary();
+    return model.loadState(memberId);
+  }
+
+  @Override
+  public String moveStateAside(int memberId) {
+    record("move-state-aside", "member=" + memberId);
+    primary();
+    return model.moveStateAside(memberId);
   }
 
   @Override

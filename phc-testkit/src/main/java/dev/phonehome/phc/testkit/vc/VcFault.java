@@ -57,4 +57,19 @@ public sealed interface VcFault {
       }
     }
   }
+
+  /**
+   * The engine "crashes" (the device operation throws {@link SimulatedCrash}) right after operation
+   * {@code operation} took effect for the {@code occurrence}-th time (1-based): the image is installed, the
+   * reboot issued, the configuration loaded or committed, the roles pinned, the script run, the image fetched,
+   * but the engine did not hear of it.
+   */
+  record CrashAfter(String operation, int occurrence) implements VcFault {
+    public CrashAfter {
+      Objects.requireNonNull(operation, "operation");
+      if (occurrence < 1) {
+        throw new IllegalArgumentException("occurrence is 1-based, was " + occurrence);
+      }
+    }
+  }
 }

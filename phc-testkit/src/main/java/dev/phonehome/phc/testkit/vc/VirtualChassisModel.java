@@ -55,6 +55,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Failures of operations throw {@link PhcDeviceException} naming the operation and the member.
  */
 public final class VirtualChassisModel {
+  /** Where the engine state lives on each member's flash (the default of FakeVirtualChassis and the simulator). */
+  public static final String STATE_PATH = "/var/tmp/phc-state";
   private static final Pattern JUNOS_VERSION = Pattern.compile("(\\d+\\.\\d+[RXSIF]\\d+(?:-S\\d+)?(?:\\.\\d+)?)");
 
   private final Clock clock;
@@ -231,10 +233,22 @@ public final class VirtualChassisModel {
     return commits;
   }
 
-  /** The engine state stored on a member, if any. */
+  /** The engine state stored on a member ({@link #STATE_PATH} on its flash), if any. */
   public synchronized Optional<Bytes> storedState(int memberId) {
     settle();
-    return Optional.ofNullable(require(memberId, "stored-state").storedState);
+    return Optional.ofNullable(require(memberId, "stored-state").files.get(STATE_PATH));
+  }
+
+  /** A small file on one member's flash (scripts, engine state), if any; files survive the member's reboots. */
+  public synchronized Optional<Bytes> memberFile(int memberId, String path) {
+    settle();
+    return Optional.ofNullable(require(memberId, "member-file").files.get(path));
+  }
+
+  /** Every small file on one member's flash, by path. */
+  public synchronized java.util.SortedMap<String, Bytes> memberFiles(int memberId) {
+    settle();
+    return new TreeMap<>(require(memberId, "member-files").files);
   }
 
   /** A file on the VC's file system. */
@@ -253,6 +267,14 @@ public final class VirtualChassisModel {
     Objects.requireNonNull(fault, "fault");
     faults.add(new FaultSlot(fault));
     log("fault", fault.toString());
+  }
+
+  /**
+   * How many times crash point {@code operation} was reached so far (e.g. {@code write-member-file}): a
+   * {@link VcFault.CrashAt} for the next one uses this plus one.
+   */
+  public synchronized int operationCount(String operation) {
+    return operationCounts.getOrDefault(operation, 0);
   }
 
   /** Removes every fault not used up yet. */
@@ -321,7 +343,7 @@ public final class VirtualChassisModel {
   public synchronized void zeroize() {
     settle();
     for (Member m : members.values()) {
-      m.storedState = null;
+      m.files.clear();
     }
     candidate.clear();
     committed.clear();
@@ -364,6 +386,7 @@ public final class VirtualChassisModel {
     }
     m.stagedVersion = version;
     log("install-image", "member=" + memberId + " path=" + path + " version=" + version);
+    crashAfter("install-image");
   }
 
   /** Reboots members at the same time; returns once the reboots are initiated. */
@@ -408,6 +431,7 @@ public final class VirtualChassisModel {
         }
       });
     }
+    crashAfter("reboot");
   }
 
   /** Pins the primary and backup roles (mastership priorities) until {@link #unpinRoles()}. */
@@ -421,6 +445,7 @@ public final class VirtualChassisModel {
     }
     pins = new Pins(primaryMemberId, backupMemberId);
     log("pin-roles", "primary=" + primaryMemberId + " backup=" + backupMemberId);
+    crashAfter("pin-roles");
   }
 
   public synchronized void unpinRoles() {
@@ -428,6 +453,7 @@ public final class VirtualChassisModel {
     crashPoint("unpin-roles");
     pins = null;
     log("unpin-roles", "");
+    crashAfter("unpin-roles");
   }
 
   /** Loads configuration into the candidate; REPLACE discards what the candidate held. */
@@ -440,6 +466,7 @@ public final class VirtualChassisModel {
     candidate.add(configuration);
     lastHandling = handling;
     log("load-configuration", "handling=" + handling.yangName() + " bytes=" + configuration.size());
+    crashAfter("load-configuration");
   }
 
   /** Commits the candidate on every member. */
@@ -457,6 +484,7 @@ public final class VirtualChassisModel {
     candidate.clear();
     commits++;
     log("commit", "");
+    crashAfter("commit");
   }
 
   /** Runs a script; faults first, then the script runner. */
@@ -476,6 +504,7 @@ public final class VirtualChassisModel {
     }
     scripts.add(new ScriptRun(clock.instant(), phase, script, result));
     log("run-script", "phase=" + phase + " exit=" + result.exitStatus());
+    crashAfter("run-script");
     return result;
   }
 
@@ -484,18 +513,19 @@ public final class VirtualChassisModel {
     syslog.add(new SyslogLine(clock.instant(), severity, message));
   }
 
-  /** Stores engine state on a member (which must be present). Crash points fire after storing. */
+  /**
+   * Stores engine state on a member (which must be present) at {@link #STATE_PATH}, replacing what was there in
+   * one step. (Bindings write small files with {@link #writeMemberFile} and {@link #renameMemberFile} instead,
+   * which behave like a real file system.)
+   */
   public synchronized void persistState(int memberId, Bytes state) {
     settle();
-    Member m = require(memberId, "persist-state");
-    if (!m.present) {
-      throw fail("persist-state", memberId, "member " + memberId + " is not present");
-    }
-    m.storedState = state;
+    Member m = present(memberId, "persist-state");
+    m.files.put(STATE_PATH, state);
     log("persist-state", "member=" + memberId + " bytes=" + state.size());
   }
 
-  /** Fires a crash point for {@code persist-state} (call after storing on every member for one step). */
+  /** Fires a crash point for {@code persist-state} (a binding calls it once a member's state is stored). */
   public synchronized void statePersisted() {
     crashPoint("persist-state");
   }
@@ -507,17 +537,98 @@ public final class VirtualChassisModel {
     if (p.isEmpty()) {
       throw new PhcDeviceException("load-state", null, "no primary: the Virtual Chassis is rebooting", true, null);
     }
-    return Optional.ofNullable(members.get(p.getAsInt()).storedState);
+    return loadState(p.getAsInt());
   }
 
-  /** Removes stored state from every member. */
+  /** The state stored on one present member (crash point {@code load-state} fires first). */
+  public synchronized Optional<Bytes> loadState(int memberId) {
+    settle();
+    crashPoint("load-state");
+    return Optional.ofNullable(present(memberId, "load-state").files.get(STATE_PATH));
+  }
+
+  /**
+   * Moves the state on a member aside to {@code STATE_PATH.corrupt-<millis>} (crash point
+   * {@code move-state-aside} fires first) and returns the new path; nothing is deleted.
+   */
+  public synchronized String moveStateAside(int memberId) {
+    settle();
+    crashPoint("move-state-aside");
+    Member m = present(memberId, "move-state-aside");
+    Bytes state = m.files.get(STATE_PATH);
+    if (state == null) {
+      throw fail("move-state-aside", memberId, "no state file " + STATE_PATH + " on member " + memberId);
+    }
+    String to = STATE_PATH + ".corrupt-" + clock.millis();
+    for (int n = 1; m.files.containsKey(to); n++) {
+      to = STATE_PATH + ".corrupt-" + clock.millis() + "-" + n;
+    }
+    m.files.remove(STATE_PATH);
+    m.files.put(to, state);
+    log("move-state-aside", "member=" + memberId + " to=" + to);
+    return to;
+  }
+
+  /** Removes stored state ({@link #STATE_PATH} and a left-over {@code .new}) from every member. */
   public synchronized void clearState() {
     settle();
     crashPoint("clear-state");
     for (Member m : members.values()) {
-      m.storedState = null;
+      m.files.remove(STATE_PATH);
+      m.files.remove(STATE_PATH + ".new");
     }
     log("clear-state", "");
+  }
+
+  /**
+   * Writes a small file on a present member's flash the way a file system does: not atomically. The file is
+   * created (or truncated) first and then filled; when crash point {@code write-member-file} fires (a power loss
+   * or the process dying half-way), the file holds only the first half of the bytes.
+   */
+  public synchronized void writeMemberFile(int memberId, String path, Bytes content) {
+    settle();
+    Member m = present(memberId, "write-member-file");
+    byte[] b = content.toByteArray();
+    try {
+      crashPoint("write-member-file");
+    } catch (SimulatedCrash crash) {
+      m.files.put(path, Bytes.of(java.util.Arrays.copyOf(b, b.length / 2)));
+      log("write-member-file", "member=" + memberId + " path=" + path + " bytes=" + b.length / 2 + " of " + b.length
+          + " (cut short)");
+      throw crash;
+    }
+    m.files.put(path, content);
+    log("write-member-file", "member=" + memberId + " path=" + path + " bytes=" + b.length);
+  }
+
+  /**
+   * Renames a file on a present member's flash, replacing the target, in one step (as rename(2) does). Crash
+   * point {@code rename-member-file} fires before the rename.
+   *
+   * @throws PhcDeviceException when the source does not exist
+   */
+  public synchronized void renameMemberFile(int memberId, String from, String to) {
+    settle();
+    Member m = present(memberId, "rename-member-file");
+    crashPoint("rename-member-file");
+    Bytes b = m.files.get(from);
+    if (b == null) {
+      throw fail("rename-member-file", memberId, "could not resolve file: " + from);
+    }
+    m.files.remove(from);
+    m.files.put(to, b);
+    log("rename-member-file", "member=" + memberId + " from=" + from + " to=" + to);
+  }
+
+  /** Deletes a small file on a present member's flash; false when there was none. */
+  public synchronized boolean deleteMemberFile(int memberId, String path) {
+    settle();
+    Member m = present(memberId, "delete-member-file");
+    boolean existed = m.files.remove(path) != null;
+    if (existed) {
+      log("delete-member-file", "member=" + memberId + " path=" + path);
+    }
+    return existed;
   }
 
   /**
@@ -575,6 +686,7 @@ public final class VirtualChassisModel {
     StoredFile f = w.commit();
     synchronized (this) {
       log("fetch-file", "uri=" + uri + " path=" + path + " bytes=" + f.size() + (corrupt ? " corrupt" : ""));
+      crashAfter("fetch-file");
     }
     return f;
   }
@@ -698,6 +810,14 @@ public final class VirtualChassisModel {
 
   private @Nullable Instant currentEventTime;
 
+  private Member present(int memberId, String operation) {
+    Member m = require(memberId, operation);
+    if (!m.present) {
+      throw fail(operation, memberId, "member " + memberId + " is not present");
+    }
+    return m;
+  }
+
   private Member require(int memberId, String operation) {
     Member m = members.get(memberId);
     if (m == null || !m.cabled) {
@@ -713,6 +833,19 @@ public final class VirtualChassisModel {
   private void log(String name, String detail) {
     Instant at = currentEventTime != null ? currentEventTime : clock.instant();
     operations.add(new VcOperation(at, name, detail));
+  }
+
+  /** Fires a {@link VcFault.CrashAfter} for the occurrence of {@code operation} that just took effect. */
+  private void crashAfter(String operation) {
+    int n = operationCounts.getOrDefault(operation, 0);
+    for (Iterator<FaultSlot> it = faults.iterator(); it.hasNext(); ) {
+      FaultSlot slot = it.next();
+      if (slot.fault instanceof VcFault.CrashAfter c && c.operation().equals(operation) && c.occurrence() == n) {
+        it.remove();
+        log("crash", "after=" + operation + " occurrence=" + n);
+        throw new SimulatedCrash("simulated crash after " + operation + " #" + n + " took effect");
+      }
+    }
   }
 
   private void crashPoint(String operation) {
@@ -880,7 +1013,8 @@ public final class VirtualChassisModel {
     @Nullable MemberRole role = MemberRole.LINECARD;
     boolean present = true;
     boolean cabled = true;
-    @Nullable Bytes storedState;
+    /** Small files on the member's flash (survive reboots; wiped by zeroize). */
+    final Map<String, Bytes> files = new LinkedHashMap<>();
 
     Member(int id, String serial, String model, String version) {
       this.id = id;

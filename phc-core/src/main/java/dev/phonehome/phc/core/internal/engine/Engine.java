@@ -34,6 +34,7 @@ import dev.phonehome.phc.core.client.BootstrapFailedException;
 import dev.phonehome.phc.core.client.MemberOutcome;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
 import dev.phonehome.phc.core.client.RefusedNotification;
+import dev.phonehome.phc.core.client.StateStore;
 import dev.phonehome.phc.core.client.RetryPolicy;
 import dev.phonehome.phc.core.client.StateStore;
 import dev.phonehome.phc.core.internal.engine.EngineState.MemberProgress;
@@ -114,17 +115,22 @@ public final class Engine {
 
   /** Runs the process to completion; see {@code PhoneHomeClient.run()}. */
   public PhoneHomeResult run() throws InterruptedException {
-    EngineState s = loadState().orElse(null);
+    EngineState s = loadStateWhenReachable();
     if (s == null) {
       s = fresh();
       listener.runStarted();
       log.info("phone-home starting for {}", c.servers().get(0).url());
+    } else if (s.restarted) {
+      // Every copy failed to verify: restart from the safe point (a fresh run that re-discovers the VC and skips
+      // what is done), with the corrupt copies moved aside. Saved at once so the warning is reported once.
+      listener.runStarted();
+      log.warn("phone-home restarting from the beginning: {}", s.pendingWarnings);
+      checkpoint(s);
     } else {
       listener.runResumed(s.step.name());
       log.info("phone-home resuming at step {}", s.step);
       if (s.step == Step.COMPLETE) {
         drainOutbox(s);
-        save(s);
         return result(s, true);
       }
     }
@@ -139,7 +145,7 @@ public final class Engine {
           continue;
         }
         s.step = next;
-        save(s);
+        checkpoint(s);
         flush(s);
       }
     } catch (BootstrapFailedException e) {
@@ -235,6 +241,7 @@ public final class Engine {
         s.onboarding = info;
         s.reportingLevel = answer.reportingLevel();
         notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "phone-home client started bootstrapping"));
+        reportPendingWarnings(s);
         notify(s, ProgressReport.of(ProgressType.PARSING_INITIATED, "parsing onboarding information"));
         notify(s, ProgressReport.of(ProgressType.PARSING_COMPLETE, "onboarding information parsed: " + describe(info)));
         return Step.DISCOVER;
@@ -362,7 +369,7 @@ public final class Engine {
   }
 
   /** SPEC 4.2 step 3.1: install on the linecards one after another in member-id order. */
-  private Step installLinecards(EngineState s) {
+  private Step installLinecards(EngineState s) throws InterruptedException {
     List<PlannedMember> pending = new ArrayList<>();
     for (PlannedMember m : linecards(s)) {
       if (m.progress == MemberProgress.PENDING) {
@@ -377,7 +384,7 @@ public final class Engine {
           return startOver(s, "strict provisioning: image failed to install on member " + m.memberId);
         }
       }
-      save(s);
+      checkpoint(s);
     }
     for (PlannedMember m : linecards(s)) {
       if (m.progress == MemberProgress.INSTALLED || m.progress == MemberProgress.REBOOTING) {
@@ -388,7 +395,7 @@ public final class Engine {
   }
 
   /** SPEC 4.2 step 3.2 and 3.3: install on the backup, or on the primary. */
-  private Step installOne(EngineState s, MemberRole role, Step thenReboot, Step otherwise) {
+  private Step installOne(EngineState s, MemberRole role, Step thenReboot, Step otherwise) throws InterruptedException {
     for (PlannedMember m : byRole(s, role)) {
       if (m.progress == MemberProgress.PENDING) {
         if (install(s, m, VcNotification.IMAGE_INSTALLED_REBOOTING)) {
@@ -427,7 +434,7 @@ public final class Engine {
   }
 
   /** SPEC 4.2 step 3: reboot members at the same time (those not already rebooted or back on the image). */
-  private Step reboot(EngineState s, List<PlannedMember> group, Step next) {
+  private Step reboot(EngineState s, List<PlannedMember> group, Step next) throws InterruptedException {
     List<PlannedMember> toReboot = new ArrayList<>();
     for (PlannedMember m : group) {
       if (m.progress == MemberProgress.INSTALLED || m.progress == MemberProgress.REBOOTING) {
@@ -459,7 +466,7 @@ public final class Engine {
       // Queued with the state saved before the reboot, so that a crash right after it cannot lose it.
       notify(s, VcNotification.LINECARD_REBOOT_INITIATED.aboutVc());
     }
-    save(s);
+    checkpoint(s);
     if (!ids.isEmpty()) {
       device.reboot(ids);
     }
@@ -470,7 +477,7 @@ public final class Engine {
    * SPEC 4.2 step 3.3: the state is synced to the backup, then the primary reboots. The primary role moves to
    * the backup (step 5) and the process carries on from the state the new primary inherited (step 6).
    */
-  private Step rebootPrimary(EngineState s) {
+  private Step rebootPrimary(EngineState s) throws InterruptedException {
     List<PlannedMember> primary = byRole(s, MemberRole.PRIMARY);
     PlannedMember p = primary.get(0);
     boolean resuming = p.progress == MemberProgress.REBOOTING;
@@ -491,7 +498,7 @@ public final class Engine {
       notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_INSTALLED_REBOOTING, "image installed; rebooting"));
     }
     s.step = Step.DETECT_PRIMARY;
-    save(s); // the state now is on the backup too: whoever is primary next resumes at DETECT_PRIMARY
+    checkpoint(s); // the state now is on the backup too: whoever is primary next resumes at DETECT_PRIMARY
     flush(s);
     try {
       device.reboot(List.of(p.memberId));
@@ -534,9 +541,9 @@ public final class Engine {
     Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
     while (true) {
       try {
-        Optional<EngineState> inherited = loadState();
-        if (inherited.isPresent()) {
-          EngineState s = inherited.get();
+        EngineState inherited = loadState();
+        if (inherited != null) {
+          EngineState s = inherited;
           listener.runResumed(s.step.name());
           log.info("resuming on the new primary at step {}", s.step);
           return s;
@@ -658,7 +665,7 @@ public final class Engine {
   }
 
   /** SPEC 4.3 steps 1 and 3: run every pre- or post-configuration script. */
-  private Step scripts(EngineState s, ScriptPhase phase) {
+  private Step scripts(EngineState s, ScriptPhase phase) throws InterruptedException {
     OnboardingInformation info = Objects.requireNonNull(s.onboarding);
     boolean pre = phase == ScriptPhase.PRE_CONFIGURATION;
     List<Bytes> scripts = pre ? info.preConfigurationScripts() : info.postConfigurationScripts();
@@ -687,7 +694,7 @@ public final class Engine {
         return startOver(s, phaseName(phase) + " script " + n + " failed with exit status " + r.exitStatus());
       }
       s.scriptsDone++;
-      save(s);
+      checkpoint(s);
     }
     s.scriptsDone = 0;
     notify(s, ProgressReport.of(complete, scripts.size() + " " + phaseName(phase) + " script(s) succeeded"));
@@ -806,19 +813,23 @@ public final class Engine {
   /** The next id of this run: {@code <run>-<sequence>}, never reused (the counter is in the saved state). */
   private NotificationId nextNotificationId(EngineState s) {
     if (s.runId == null) {
-      s.runId = newRunId(c.random());
+      s.runId = newRunId(c.clock(), c.random());
     }
     return new NotificationId(s.runId, s.nextSequence++);
   }
 
-  /** 16 letters and digits from the injected Random. */
-  static String newRunId(Random random) {
+  /**
+   * A new run id: the start time (epoch milliseconds, base 36) and 8 letters or digits from the injected Random,
+   * so that a run that starts over after its state was lost never reuses the ids of the run before, even with a
+   * seeded Random.
+   */
+  static String newRunId(Clock clock, Random random) {
     String alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-    StringBuilder b = new StringBuilder(16);
-    for (int i = 0; i < 16; i++) {
+    StringBuilder b = new StringBuilder(Long.toString(Math.abs(clock.millis()), 36));
+    for (int i = 0; i < 8; i++) {
       b.append(alphabet.charAt(random.nextInt(alphabet.length())));
     }
-    return b.toString();
+    return b.length() <= 32 ? b.toString() : b.substring(b.length() - 32);
   }
 
   private void logLocally(ProgressReport report) {
@@ -957,31 +968,150 @@ public final class Engine {
     s.configuredServers = new ArrayList<>(c.servers());
     s.servers = new ArrayList<>(c.servers());
     s.startedAt = c.clock().instant();
-    s.runId = newRunId(c.random());
+    s.runId = newRunId(c.clock(), c.random());
     return s;
   }
 
-  private Optional<EngineState> loadState() {
-    Optional<Bytes> bytes = c.stateStore().load();
-    Optional<EngineState> s = bytes.map(StateCodec::decode);
+  /**
+   * Loads the saved state, waiting (bounded by the member-detection timeout) while the device cannot be
+   * reached, for example because the VC is between primaries when the engine starts.
+   */
+  private @Nullable EngineState loadStateWhenReachable() throws InterruptedException {
+    Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    while (true) {
+      try {
+        return loadState();
+      } catch (PhcDeviceException e) {
+        if (!e.sessionLost() || !c.clock().instant().isBefore(deadline)) {
+          throw e;
+        }
+        log.info("the device does not answer yet ({}); trying again in {}", e.getMessage(), c.detectionPollInterval());
+        c.sleeper().sleep(c.detectionPollInterval());
+      }
+    }
+  }
+
+  /**
+   * Reads every stored copy and resumes from the newest that verifies (its generation counter is the highest).
+   * A copy that does not verify is moved aside, never deleted, and reported once as {@code bootstrap-warning}
+   * naming why; when no copy verifies, the process restarts from the beginning, a safe point: discovery compares
+   * the members' versions with the image and skips what is done. Loading never refuses to start.
+   *
+   * @return null when nothing is stored at all
+   */
+  private @Nullable EngineState loadState() {
+    List<StateStore.Copy> copies = c.stateStore().load();
+    if (copies.isEmpty()) {
+      return null;
+    }
+    EngineState best = null;
+    StateStore.Copy bestCopy = null;
+    List<String> warnings = new ArrayList<>();
+    for (StateStore.Copy copy : copies) {
+      EngineState decoded;
+      try {
+        StateEnvelope.Opened opened = StateEnvelope.open(copy.bytes());
+        decoded = StateCodec.decode(opened.document());
+        decoded.generation = opened.generation();
+      } catch (StateEnvelope.CorruptStateException | PhcProtocolException e) {
+        warnings.add(quarantine(copy, e.getMessage()));
+        continue;
+      }
+      if (best == null || decoded.generation > best.generation) {
+        if (best != null) {
+          log.info("the state on {} (generation {}) is older than the one on {} (generation {}); the newer wins",
+              bestCopy.location(), best.generation, copy.location(), decoded.generation);
+        }
+        best = decoded;
+        bestCopy = copy;
+      } else if (decoded.generation < best.generation) {
+        log.info("the state on {} (generation {}) is older than the one on {} (generation {}); the newer wins",
+            copy.location(), decoded.generation, bestCopy.location(), best.generation);
+      }
+    }
+    EngineState s;
+    if (best == null) {
+      s = fresh();
+      s.restarted = true;
+    } else {
+      s = best;
+      log.info("resuming from the state on {} (generation {})", bestCopy.location(), s.generation);
+    }
+    s.pendingWarnings.addAll(warnings);
+    reportPendingWarnings(s);
     // Whatever was saved is durable: its notifications may go on the wire.
-    s.ifPresent(x -> durableSequence = x.nextSequence - 1);
+    durableSequence = s.nextSequence - 1;
     return s;
   }
 
+  /** Moves a copy that does not verify aside and says so (syslog and the bootstrap-warning text). */
+  private String quarantine(StateStore.Copy copy, String reason) {
+    String where;
+    try {
+      where = "moved aside to " + c.stateStore().moveAside(copy);
+    } catch (PhcDeviceException e) {
+      where = "could not be moved aside (" + e.getMessage() + ")";
+    }
+    String warning = "the saved phone-home state on " + copy.location() + " does not verify (" + reason + "); it was "
+        + where;
+    log.warn("{}", warning);
+    try {
+      device.syslog(SyslogSeverity.WARNING, "phone-home: " + warning);
+    } catch (PhcDeviceException e) {
+      log.debug("syslog failed: {}", e.getMessage());
+    }
+    return warning;
+  }
+
+  /** Queues the warnings about moved-aside state once a server is known to tell (they are saved until then). */
+  private void reportPendingWarnings(EngineState s) {
+    if (s.provisioningServer == null || s.pendingWarnings.isEmpty()) {
+      return;
+    }
+    for (String w : s.pendingWarnings) {
+      notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_WARNING, w));
+    }
+    s.pendingWarnings.clear();
+  }
+
+  /**
+   * Saves the state (best effort): sealed with the next generation, written to every copy.
+   *
+   * @return false when the device could not be reached (the state is saved again at the next boundary)
+   */
   private boolean save(EngineState s) {
     long through = s.nextSequence - 1;
+    s.generation++;
     try {
-      c.stateStore().save(StateCodec.encode(s));
+      c.stateStore().save(StateEnvelope.seal(s.generation, StateCodec.encode(s)));
       durableSequence = through;
       return true;
     } catch (PhcDeviceException e) {
       if (!e.sessionLost()) {
         throw e;
       }
-      // The device is rebooting; the state is saved again at the next boundary.
       log.debug("state not saved while the device is unreachable: {}", e.getMessage());
       return false;
+    }
+  }
+
+  /**
+   * Saves the state and does not return before it is saved on every copy: called before anything that changes
+   * the device, so that a crash after it resumes from a state that knows what was about to happen. While the
+   * device cannot be reached it tries again every detection poll interval, for at most the member-detection
+   * timeout.
+   *
+   * @throws PhcDeviceException when the state could not be saved within that time
+   */
+  private void checkpoint(EngineState s) throws InterruptedException {
+    Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    while (!save(s)) {
+      if (!c.clock().instant().isBefore(deadline)) {
+        throw new PhcDeviceException("persist-state", null, "the phone-home state could not be saved on the primary"
+            + " and backup within " + c.memberDetectionTimeout() + "; nothing more is done to the device until it can",
+            true, null);
+      }
+      c.sleeper().sleep(c.detectionPollInterval());
     }
   }
 

@@ -136,6 +136,13 @@ public final class EngineState {
   /** Consecutive 404 answers to the notification at the head of the queue. */
   int notClaimedReportPolls;
 
+  /** Counts saves; sealed into every saved copy (the newest copy that verifies wins). Not in the document. */
+  long generation;
+  /** Warnings to report as bootstrap-warning once a server is known (e.g. a state copy moved aside). */
+  final List<String> pendingWarnings = new ArrayList<>();
+  /** Not persisted: this state restarts the process because no saved copy verified. */
+  transient boolean restarted;
+
   final List<Outbound> outbox = new ArrayList<>();
   final List<Outbound> delivered = new ArrayList<>();
   final List<Refused> refused = new ArrayList<>();

@@ -30,11 +30,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The persisted form of {@link EngineState}: a JSON object with {@code "format": 1}. Unknown fields are
- * skipped, so a newer engine can add fields; a different format number is refused.
+ * The document of a persisted {@link EngineState}: a JSON object with {@code "format": 2} (format 1, from
+ * before notification ids, is read too). Unknown fields are skipped, so a newer engine can add fields; another
+ * format number is refused. {@link StateEnvelope} wraps it with a generation counter and a checksum.
  */
 public final class StateCodec {
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
 
   private StateCodec() {}
 
@@ -106,6 +107,13 @@ public final class StateCodec {
         w.name("reportingLevel").value(s.reportingLevel.name());
       }
       w.name("notClaimedReportPolls").value(s.notClaimedReportPolls);
+      if (!s.pendingWarnings.isEmpty()) {
+        w.name("pendingWarnings").beginArray();
+        for (String x : s.pendingWarnings) {
+          w.value(x);
+        }
+        w.endArray();
+      }
       outbound(w.name("outbox"), s.outbox);
       outbound(w.name("delivered"), s.delivered);
       w.name("refused").beginArray();
@@ -138,8 +146,9 @@ public final class StateCodec {
         switch (name) {
           case "format" -> {
             int f = r.nextInt();
-            if (f != FORMAT) {
-              throw new PhcProtocolException("unsupported engine state format " + f + " (this engine reads " + FORMAT + ")", "$.format");
+            if (f != 1 && f != FORMAT) {
+              throw new PhcProtocolException("unsupported engine state format " + f + " (this engine reads 1 and "
+                  + FORMAT + ")", "$.format");
             }
             sawFormat = true;
           }
@@ -205,6 +214,13 @@ public final class StateCodec {
           case "nextSequence" -> s.nextSequence = r.nextLong();
           case "reportingLevel" -> s.reportingLevel = ReportingLevel.valueOf(r.nextString());
           case "notClaimedReportPolls" -> s.notClaimedReportPolls = r.nextInt();
+          case "pendingWarnings" -> {
+            r.beginArray();
+            while (r.hasNext()) {
+              s.pendingWarnings.add(r.nextString());
+            }
+            r.endArray();
+          }
           case "outbox" -> s.outbox.addAll(readOutbound(r));
           case "delivered" -> s.delivered.addAll(readOutbound(r));
           case "refused" -> {
