@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class PhcProtocolException extends PhcException {
   private final @Nullable String path;
+  private final String detail;
   private final int httpStatus;
 
   public PhcProtocolException(String message) {
@@ -21,6 +22,7 @@ public class PhcProtocolException extends PhcException {
 
   public PhcProtocolException(String message, @Nullable String path, int httpStatus, @Nullable Throwable cause) {
     super(path == null ? message : message + " at " + path, cause);
+    this.detail = message;
     this.path = path;
     this.httpStatus = httpStatus;
   }
@@ -28,6 +30,11 @@ public class PhcProtocolException extends PhcException {
   /** Where in the document the problem is, as a JSON-path-like string, or null when not known. */
   public @Nullable String path() {
     return path;
+  }
+
+  /** The message without the " at PATH" suffix that {@link #getMessage()} adds (for a report that shows the path apart). */
+  public String detail() {
+    return detail;
   }
 
   /** The HTTP status of the answer that carried the bad document, or -1. */

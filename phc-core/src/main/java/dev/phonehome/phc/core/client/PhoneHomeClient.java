@@ -82,7 +82,8 @@ public final class PhoneHomeClient implements AutoCloseable {
     Random random = b.random != null ? b.random : new SecureRandom();
     String serial = b.serialNumber != null ? b.serialNumber : device.deviceInfo().serialNumber();
     this.transport = new HttpBootstrapTransport(http, b.dialect, b.encoding, serial, b.password, b.keyManagers,
-        b.verifier, b.clock, CodecLimits.DEFAULT, b.provisionalConnections ? random : null);
+        b.verifier, b.clock, CodecLimits.DEFAULT, b.provisionalConnections ? random : null,
+        b.unauthorizedMeansNotClaimed);
     List<EngineState.Server> servers = new ArrayList<>();
     for (String url : b.servers.isEmpty() ? List.of(DEFAULT_REDIRECT_SERVER) : b.servers) {
       servers.add(new EngineState.Server(stripSlash(url), null));
@@ -163,6 +164,7 @@ public final class PhoneHomeClient implements AutoCloseable {
     private PhoneHomeEventListener listener = PhoneHomeEventListener.NONE;
     private @Nullable ConveyedInformationVerifier verifier;
     private boolean provisionalConnections;
+    private boolean unauthorizedMeansNotClaimed;
 
     private Builder() {}
 
@@ -192,6 +194,7 @@ public final class PhoneHomeClient implements AutoCloseable {
       b.listener = listener;
       b.verifier = verifier;
       b.provisionalConnections = provisionalConnections;
+      b.unauthorizedMeansNotClaimed = unauthorizedMeansNotClaimed;
       return b;
     }
 
@@ -237,6 +240,31 @@ public final class PhoneHomeClient implements AutoCloseable {
     /** The HTTP Basic password (default empty, as Junos PHC sends). */
     public Builder password(String password) {
       this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /**
+     * The device's activation code, sent as the HTTP Basic password with the serial number as username: what an
+     * RFC 8572 server that authenticates devices by a per-device secret expects (sztpd calls it the activation
+     * code; {@code phc serve --device-secrets} holds the same secret per serial). The same as
+     * {@link #password(String)}; this name says what it is for.
+     */
+    public Builder activationCode(String activationCode) {
+      Objects.requireNonNull(activationCode, "activationCode");
+      if (activationCode.isEmpty()) {
+        throw new IllegalArgumentException("activationCode is empty; use password(\"\") for no secret");
+      }
+      return password(activationCode);
+    }
+
+    /**
+     * Reads HTTP 401 to a bootstrap request as "this device is not claimed yet, keep polling" instead of a
+     * refusal (default false). sztpd answers 401, not 404, for a serial it does not know, so a device that
+     * polls before its owner has registered it would otherwise count every poll as an authentication failure.
+     * Leave it off where 401 means a wrong secret: the client then reports it instead of polling silently.
+     */
+    public Builder unauthorizedMeansNotClaimed(boolean enabled) {
+      this.unauthorizedMeansNotClaimed = enabled;
       return this;
     }
 

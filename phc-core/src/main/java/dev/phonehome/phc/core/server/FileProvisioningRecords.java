@@ -1,5 +1,6 @@
 package dev.phonehome.phc.core.server;
 
+import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.PhcProtocolException;
 import dev.phonehome.phc.api.model.ConveyedInformation;
@@ -12,8 +13,8 @@ import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
 import dev.phonehome.phc.core.internal.server.Serials;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,7 +45,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <dd>An RFC 8572 {@code ietf-sztp-conveyed-info:redirect-information} document in RFC 7951 JSON: this
  *       server answers {@code SN} as a redirect server.</dd>
  * </dl>
- * Whichever file is used, both dialects are answered from it (the record is the model, not the bytes).
+ * Whichever file is used, both dialects are answered from it. A {@code SN.xml} record is served to Juniper
+ * requests as written (every element, also those the model does not know, such as {@code <signature/>}), and
+ * encoded from the model for RFC 8572 requests; the JSON records are encoded from the model in both dialects.
+ * A serial ending in {@code .redirect} has no {@code .json} form: {@code X.redirect.json} is always serial
+ * {@code X}'s redirect record.
  * Serials are {@code [A-Za-z0-9._:-]}, 1 to 64 characters, not starting with a dot; other file names are
  * ignored. Two files for one serial, or a file that does not parse, make {@link #find} throw
  * {@link PhcProtocolException} naming the file: the server answers that device 500 and logs it, so a typo never
@@ -90,6 +95,10 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
     List<Path> present = new ArrayList<>(1);
     List<BasicFileAttributes> attrs = new ArrayList<>(1);
     for (String suffix : new String[] {XML, JSON, REDIRECT_JSON}) {
+      if (suffix.equals(JSON) && (serialNumber + JSON).endsWith(REDIRECT_JSON)) {
+        // "X.redirect" + ".json" is X's redirect record, never serial X.redirect's onboarding record.
+        continue;
+      }
       Path p = directory.resolve(serialNumber + suffix);
       try {
         attrs.add(Files.readAttributes(p, BasicFileAttributes.class));
@@ -122,17 +131,19 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
   private ProvisioningRecord read(String serial, Path file) {
     String name = file.getFileName().toString();
     ConveyedInformation info;
+    Bytes juniperDocument = null;
     try {
       if (name.endsWith(XML)) {
-        JuniperDevice device;
-        try (InputStream in = Files.newInputStream(file)) {
-          device = JuniperXmlCodec.decodeDevice(in, limits);
-        }
+        byte[] bytes = readBounded(file);
+        JuniperDevice device = JuniperXmlCodec.decodeDevice(new ByteArrayInputStream(bytes), limits);
         if (!device.uniqueId().isEmpty() && !device.uniqueId().equals(serial)) {
           throw new PhcProtocolException("unique-id '" + device.uniqueId() + "' does not match the file name",
               file + ":/device/unique-id");
         }
         info = device.conveyedInformation();
+        if (device.uniqueId().equals(serial)) {
+          juniperDocument = Bytes.of(bytes);
+        }
       } else {
         byte[] bytes = readBounded(file);
         info = Rfc8572Codec.decodeConveyedInformation(bytes, Encoding.JSON, limits);
@@ -151,9 +162,10 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
       if (e.getMessage() != null && e.getMessage().contains(file.toString())) {
         throw e;
       }
-      throw new PhcProtocolException("record file " + file + ": " + e.getMessage(), e.path(), -1, e);
+      throw new PhcProtocolException("record file " + file + ": " + e.detail(), e.path(), -1, e);
     }
-    return ProvisioningRecord.of(serial, info);
+    ProvisioningRecord record = ProvisioningRecord.of(serial, info);
+    return juniperDocument == null ? record : record.withJuniperDocument(juniperDocument);
   }
 
   private byte[] readBounded(Path file) throws IOException {

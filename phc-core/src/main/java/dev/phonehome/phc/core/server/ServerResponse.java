@@ -52,7 +52,7 @@ public final class ServerResponse {
       throw new IllegalArgumentException("status: a RESTCONF error needs 4xx or 5xx, not " + status);
     }
     return CoreHandler.error(status, Objects.requireNonNull(encoding, "encoding"),
-        Objects.requireNonNull(errorTag, "errorTag"), message, null, Map.of());
+        Objects.requireNonNull(errorTag, "errorTag"), message, Map.of());
   }
 
   /** A response without a body (204, 201). */

@@ -163,8 +163,7 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
           "conveyed-information is signed but neither owner-certificate nor ownership-voucher was sent");
     }
     Cms.Unsigned u = Cms.parseUnsigned(conveyedInformation, "conveyed-information");
-    ConveyedDocument doc =
-        new ConveyedDocument(encodingOf(u.contentType()), u.content(), false);
+    ConveyedDocument doc = new ConveyedDocument(encodingOf(u.contentType(), u.content()), u.content(), false);
     if (serverTrusted) {
       return new Verified(doc, true);
     }
@@ -187,10 +186,14 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
       @Nullable Bytes nonceSent, String serialNumber, Instant now) {
     // Step 1: the voucher's signature, chained to a manufacturer anchor.
     Cms.SignedContent voucherCms = Cms.parse(ownershipVoucher, "ownership-voucher");
-    if (!Cms.OID_JSON_VOUCHER.equals(voucherCms.eContentType()) || voucherCms.content() == null) {
+    // RFC 8572 section 3.3: id-ct-animaJSONVoucher, or id-data with the encoding given elsewhere (JSON here,
+    // the one voucher encoding phc reads).
+    boolean voucherType = Cms.OID_JSON_VOUCHER.equals(voucherCms.eContentType())
+        || ConveyedInformationCms.OID_DATA.equals(voucherCms.eContentType());
+    if (!voucherType || voucherCms.content() == null) {
       throw new PhcTrustException(Reason.MALFORMED, "ownership-voucher: expected eContentType "
-          + Cms.OID_JSON_VOUCHER + " (id-ct-animaJSONVoucher) with content, found " + voucherCms.eContentType()
-          + (voucherCms.content() == null ? " without content" : ""));
+          + Cms.OID_JSON_VOUCHER + " (id-ct-animaJSONVoucher) or id-data with content, found "
+          + voucherCms.eContentType() + (voucherCms.content() == null ? " without content" : ""));
     }
     verifyVoucherSignature(voucherCms, now);
     Voucher voucher = VoucherCodec.decodeJson(voucherCms.content());
@@ -258,10 +261,10 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
     }
 
     // Step 7: the conveyed information's signature.
-    Encoding encoding = encodingOf(conveyed.eContentType());
     if (conveyed.content() == null) {
       throw new PhcTrustException(Reason.MALFORMED, "conveyed-information: SignedData without content");
     }
+    Encoding encoding = encodingOf(conveyed.eContentType(), conveyed.content());
     if (signer == null) {
       throw new PhcTrustException(Reason.CONVEYED_INFORMATION_SIGNATURE_INVALID,
           "conveyed-information is not signed by the owner certificate " + owner.getSubjectX500Principal()
@@ -302,16 +305,26 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
     }
   }
 
-  private static Encoding encodingOf(String contentType) {
+  /**
+   * id-ct-sztpConveyedInfoXML, id-ct-sztpConveyedInfoJSON, or id-data (RFC 8572 section 3.1) whose encoding the
+   * document shows.
+   */
+  private static Encoding encodingOf(String contentType, byte[] content) {
     if (ConveyedInformationCms.OID_JSON.equals(contentType)) {
       return Encoding.JSON;
     }
     if (ConveyedInformationCms.OID_XML.equals(contentType)) {
       return Encoding.XML;
     }
+    if (ConveyedInformationCms.OID_DATA.equals(contentType)) {
+      return ConveyedInformationCms.sniff(content).orElseThrow(() -> new PhcTrustException(Reason.MALFORMED,
+          "conveyed-information: content type id-data (" + ConveyedInformationCms.OID_DATA
+              + ") holds neither JSON nor XML"));
+    }
     throw new PhcTrustException(Reason.MALFORMED, "conveyed-information: content type " + contentType
         + " is neither id-ct-sztpConveyedInfoXML (" + ConveyedInformationCms.OID_XML
-        + ") nor id-ct-sztpConveyedInfoJSON (" + ConveyedInformationCms.OID_JSON + ")");
+        + "), id-ct-sztpConveyedInfoJSON (" + ConveyedInformationCms.OID_JSON + ") nor id-data ("
+        + ConveyedInformationCms.OID_DATA + ")");
   }
 
   private static List<String> yangNames(Set<Voucher.Assertion> set) {

@@ -395,8 +395,17 @@ class DefaultConveyedInformationVerifierTest {
 
   @Test
   void conveyedInformationWithWrongContentTypeIsMalformed() {
-    Bytes ci = Cms.sign(ONBOARDING_JSON, "1.2.840.113549.1.7.1", F.ownerKeys.getPrivate(), List.of(F.owner));
+    Bytes ci = Cms.sign(ONBOARDING_JSON, "1.2.840.113549.1.7.5", F.ownerKeys.getPrivate(), List.of(F.owner));
     assertReason(() -> verify(new BootstrappingData(null, ci, F.ownerBag(), F.sign(F.voucher()))), Reason.MALFORMED);
+  }
+
+  @Test
+  void conveyedInformationSignedAsIdDataIsReadWithTheEncodingItShows() {
+    Bytes ci = Cms.sign(ONBOARDING_JSON, "1.2.840.113549.1.7.1", F.ownerKeys.getPrivate(), List.of(F.owner));
+    Verified v = verify(new BootstrappingData(null, ci, F.ownerBag(), F.sign(F.voucher())));
+    assertThat(v.trusted()).isTrue();
+    assertThat(v.document().encoding()).isEqualTo(dev.phonehome.phc.api.Encoding.JSON);
+    assertThat(v.document().document()).isEqualTo(ONBOARDING_JSON);
   }
 
   @Test

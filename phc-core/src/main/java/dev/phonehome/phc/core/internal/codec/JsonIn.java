@@ -119,7 +119,7 @@ final class JsonIn implements AutoCloseable {
     try {
       return f.apply(s);
     } catch (IllegalArgumentException e) {
-      throw new PhcProtocolException("invalid " + leafName(p) + " " + Texts.quote(s)
+      throw ConstraintViolation.invalidValue("invalid " + leafName(p) + " " + Texts.quote(s)
           + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), p);
     }
   }
@@ -143,7 +143,8 @@ final class JsonIn implements AutoCloseable {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new PhcProtocolException("invalid " + leafName(p) + " " + s + " (not " + min + " to " + max + ")", p);
+      throw ConstraintViolation.invalidValue(
+          "invalid " + leafName(p) + " " + s + " (not " + min + " to " + max + ")", p);
     }
   }
 

@@ -280,10 +280,10 @@ public final class JuniperXmlCodec {
     try {
       b = Bytes.fromBase64(WHITESPACE.matcher(text).replaceAll(""));
     } catch (IllegalArgumentException e) {
-      throw new PhcProtocolException("invalid base64 " + Texts.quote(text), path);
+      throw ConstraintViolation.invalidValue("invalid base64 " + Texts.quote(text), path);
     }
     if (b.size() > limits.maxConfigurationBytes()) {
-      throw new PhcProtocolException(
+      throw ConstraintViolation.invalidValue(
           "value exceeds " + limits.maxConfigurationBytes() + " bytes (" + b.size() + ")", path);
     }
     return b;
@@ -325,12 +325,7 @@ public final class JuniperXmlCodec {
     Bytes anchor = null;
     while (x.nextChild()) {
       switch (x.name()) {
-        case "address" -> address = x.leaf(s -> {
-          if (s.isEmpty()) {
-            throw new IllegalArgumentException("empty");
-          }
-          return s;
-        });
+        case "address" -> address = x.leaf(Rfc8572Codec::inetHost);
         case "port" -> port = x.leaf(JuniperXmlCodec::port);
         case "trust-anchor" -> {
           String p = x.path();

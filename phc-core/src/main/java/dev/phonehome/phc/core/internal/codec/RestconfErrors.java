@@ -21,11 +21,21 @@ public final class RestconfErrors {
 
   private RestconfErrors() {}
 
-  /** One {@code error}: type (transport, rpc, protocol, application), tag, message, path. */
-  public record RestconfError(String errorType, String errorTag, @Nullable String errorMessage, @Nullable String errorPath) {
+  /**
+   * One {@code error}: type (transport, rpc, protocol, application), tag, message, path. The path is a YANG
+   * instance-identifier; in XML its node names are prefixed, and {@code pathPrefix} is declared to
+   * {@code pathNamespace} on the {@code error-path} element (RFC 8040 section 7.1, RFC 7950 section 9.13).
+   */
+  public record RestconfError(String errorType, String errorTag, @Nullable String errorMessage,
+      @Nullable String errorPath, @Nullable String pathPrefix, @Nullable String pathNamespace) {
     public RestconfError {
       Objects.requireNonNull(errorType, "errorType");
       Objects.requireNonNull(errorTag, "errorTag");
+    }
+
+    /** An error whose path (if any) needs no namespace declaration (JSON, or none). */
+    public RestconfError(String errorType, String errorTag, @Nullable String errorMessage, @Nullable String errorPath) {
+      this(errorType, errorTag, errorMessage, errorPath, null, null);
     }
   }
 
@@ -54,7 +64,11 @@ public final class RestconfErrors {
         x.start("error");
         x.leaf("error-type", e.errorType());
         x.leaf("error-tag", e.errorTag());
-        x.leaf("error-path", e.errorPath());
+        if (e.errorPath() != null && e.pathPrefix() != null && e.pathNamespace() != null) {
+          x.leafWithPrefix("error-path", e.errorPath(), e.pathPrefix(), e.pathNamespace());
+        } else {
+          x.leaf("error-path", e.errorPath());
+        }
         x.leaf("error-message", e.errorMessage());
         x.end();
       }

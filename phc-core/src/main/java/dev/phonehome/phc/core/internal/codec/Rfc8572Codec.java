@@ -76,6 +76,7 @@ public final class Rfc8572Codec {
   static final String BOOTSTRAP_MODULE = "ietf-sztp-bootstrap-server";
   static final String CONVEYED_MODULE = "ietf-sztp-conveyed-info";
   static final String PHC_VC_MODULE = "phc-virtual-chassis";
+  static final String PHC_CONVEYED_MODULE = "phc-conveyed-info";
   /** XML namespace of {@code ietf-sztp-bootstrap-server}. */
   public static final String BOOTSTRAP_NS = "urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server";
   /** XML namespace of {@code ietf-sztp-conveyed-info}. */
@@ -165,7 +166,7 @@ public final class Rfc8572Codec {
               case "os-version" -> leaves[2] = r.string();
               case "nonce" -> {
                 noncePath[0] = r.path();
-                nonce[0] = r.binary(limits.maxDocumentBytes());
+                nonce[0] = emptyAsAbsent(r.binary(limits.maxDocumentBytes()));
               }
               default -> r.r.skipValue();
             }
@@ -174,7 +175,7 @@ public final class Rfc8572Codec {
         }
         r.r.endObject();
         if (!seen) {
-          throw new PhcProtocolException("missing " + BOOTSTRAP_MODULE + ":input", "$");
+          throw ConstraintViolation.missingElement("missing " + BOOTSTRAP_MODULE + ":input", "$");
         }
         return null;
       });
@@ -186,7 +187,7 @@ public final class Rfc8572Codec {
           case "signed-data-preferred" -> {
             String p = x.path();
             if (!x.text().isBlank()) {
-              throw new PhcProtocolException("signed-data-preferred is an empty leaf but has content", p);
+              throw ConstraintViolation.invalidValue("signed-data-preferred is an empty leaf but has content", p);
             }
             signed[0] = true;
           }
@@ -195,7 +196,7 @@ public final class Rfc8572Codec {
           case "os-version" -> leaves[2] = x.leaf();
           case "nonce" -> {
             noncePath[0] = x.path();
-            nonce[0] = JuniperXmlCodec.base64(x.leaf(), noncePath[0], limits);
+            nonce[0] = emptyAsAbsent(JuniperXmlCodec.base64(x.leaf(), noncePath[0], limits));
           }
           default -> x.skip();
         }
@@ -203,7 +204,7 @@ public final class Rfc8572Codec {
       x.finish();
     }
     if (nonce[0] != null && (nonce[0].size() < 16 || nonce[0].size() > 32)) {
-      throw new PhcProtocolException("nonce must be 16 to 32 bytes, was " + nonce[0].size(), noncePath[0]);
+      throw ConstraintViolation.invalidValue("nonce must be 16 to 32 bytes, was " + nonce[0].size(), noncePath[0]);
     }
     return new BootstrapRequest(serialNumber, leaves[0], leaves[1], leaves[2], nonce[0], signed[0]);
   }
@@ -268,7 +269,7 @@ public final class Rfc8572Codec {
         }
         r.r.endObject();
         if (!seen) {
-          throw new PhcProtocolException("missing " + BOOTSTRAP_MODULE + ":output", "$");
+          throw ConstraintViolation.missingElement("missing " + BOOTSTRAP_MODULE + ":output", "$");
         }
         return null;
       });
@@ -297,10 +298,10 @@ public final class Rfc8572Codec {
     }
     JuniperXmlCodec.checkDocumentSize(body.count() - binaryChars, limits);
     if (b[0] == null) {
-      throw new PhcProtocolException("missing conveyed-information", rootPath);
+      throw ConstraintViolation.missingElement("missing conveyed-information", rootPath);
     }
     if ((b[1] == null) != (b[2] == null)) {
-      throw new PhcProtocolException(
+      throw ConstraintViolation.invalidValue(
           "owner-certificate and ownership-voucher must come together, got only "
               + (b[1] == null ? "ownership-voucher" : "owner-certificate"), rootPath);
     }
@@ -359,11 +360,31 @@ public final class Rfc8572Codec {
     });
   }
 
-  /** @throws PhcProtocolException naming the path and value that were wrong */
+  /**
+   * The {@code report-progress} input, checked as an RFC 8572 server must (section 7): {@code progress-type} is
+   * one of the 27 enumeration values, {@code ssh-host-keys} and {@code trust-anchor-certs} carry entries only with
+   * {@code bootstrap-complete} (their YANG {@code when}; an empty container is the same as none), and every
+   * {@code trust-anchor-cert} is a CMS SignedData. VC types arrive as {@code informational} and are restored.
+   *
+   * @throws ConstraintViolation when a value breaks one of those rules (the path names it)
+   * @throws PhcProtocolException when the document is malformed
+   */
   public static ProgressReport decodeReportProgress(InputStream in, Encoding encoding, CodecLimits limits) {
+    return decodeReportProgress(in, encoding, limits, true);
+  }
+
+  /**
+   * As {@link #decodeReportProgress(InputStream, Encoding, CodecLimits)}; with {@code requireCmsTrustAnchors}
+   * false a {@code trust-anchor-cert} that is not CMS is kept as sent (for agents that send other bytes there).
+   */
+  public static ProgressReport decodeReportProgress(
+      InputStream in, Encoding encoding, CodecLimits limits, boolean requireCmsTrustAnchors) {
     SafeXml.BoundedInputStream body = SafeXml.bounded(in, limits.maxDocumentBytes());
     String[] type = new String[1];
     String[] message = new String[1];
+    // [0] progress-type, [1] ssh-host-keys, [2] trust-anchor-certs
+    String[] paths = new String[3];
+    List<String> certPaths = new ArrayList<>();
     List<SshHostKey> keys = new ArrayList<>();
     List<Bytes> certs = new ArrayList<>();
     long max = limits.maxDocumentBytes();
@@ -382,14 +403,13 @@ public final class Rfc8572Codec {
           r.beginObject();
           while (r.r.hasNext()) {
             switch (JsonIn.local(r.r.nextName())) {
-              case "progress-type" -> type[0] = r.string(s -> {
-                if (s.isBlank()) {
-                  throw new IllegalArgumentException("blank");
-                }
-                return s;
-              });
+              case "progress-type" -> {
+                paths[0] = r.path();
+                type[0] = r.string();
+              }
               case "message" -> message[0] = r.string();
               case "ssh-host-keys" -> {
+                paths[1] = r.path();
                 r.beginObject();
                 while (r.r.hasNext()) {
                   if (!JsonIn.local(r.r.nextName()).equals("ssh-host-key")) {
@@ -411,7 +431,7 @@ public final class Rfc8572Codec {
                     }
                     r.r.endObject();
                     if (algorithm == null || data == null) {
-                      throw new PhcProtocolException(
+                      throw ConstraintViolation.missingElement(
                           "missing " + (algorithm == null ? "algorithm" : "key-data"), keyPath);
                     }
                     keys.add(new SshHostKey(algorithm, data));
@@ -421,6 +441,7 @@ public final class Rfc8572Codec {
                 r.r.endObject();
               }
               case "trust-anchor-certs" -> {
+                paths[2] = r.path();
                 r.beginObject();
                 while (r.r.hasNext()) {
                   if (!JsonIn.local(r.r.nextName()).equals("trust-anchor-cert")) {
@@ -429,6 +450,7 @@ public final class Rfc8572Codec {
                   }
                   r.beginArray();
                   while (r.r.hasNext()) {
+                    certPaths.add(r.path());
                     certs.add(r.binary(max));
                   }
                   r.r.endArray();
@@ -442,7 +464,7 @@ public final class Rfc8572Codec {
         }
         r.r.endObject();
         if (!seen) {
-          throw new PhcProtocolException("missing " + BOOTSTRAP_MODULE + ":input", "$");
+          throw ConstraintViolation.missingElement("missing " + BOOTSTRAP_MODULE + ":input", "$");
         }
         return null;
       });
@@ -452,14 +474,13 @@ public final class Rfc8572Codec {
       requireRoot(x, "input");
       while (x.nextChild()) {
         switch (x.name()) {
-          case "progress-type" -> type[0] = x.leaf(s -> {
-            if (s.isEmpty()) {
-              throw new IllegalArgumentException("empty");
-            }
-            return s;
-          });
+          case "progress-type" -> {
+            paths[0] = x.path();
+            type[0] = x.leaf();
+          }
           case "message" -> message[0] = x.text();
           case "ssh-host-keys" -> {
+            paths[1] = x.path();
             while (x.nextChild()) {
               if (!x.name().equals("ssh-host-key")) {
                 x.skip();
@@ -479,18 +500,21 @@ public final class Rfc8572Codec {
                 }
               }
               if (algorithm == null || data == null) {
-                throw new PhcProtocolException("missing " + (algorithm == null ? "algorithm" : "key-data"), keyPath);
+                throw ConstraintViolation.missingElement(
+                    "missing " + (algorithm == null ? "algorithm" : "key-data"), keyPath);
               }
               keys.add(new SshHostKey(algorithm, data));
             }
           }
           case "trust-anchor-certs" -> {
+            paths[2] = x.path();
             while (x.nextChild()) {
               if (!x.name().equals("trust-anchor-cert")) {
                 x.skip();
                 continue;
               }
               String p = x.path();
+              certPaths.add(p);
               certs.add(JuniperXmlCodec.base64(x.leaf(), p, new CodecLimits(Long.MAX_VALUE, max)));
             }
           }
@@ -500,9 +524,33 @@ public final class Rfc8572Codec {
       x.finish();
     }
     if (type[0] == null) {
-      throw new PhcProtocolException("missing progress-type", rootPath);
+      throw ConstraintViolation.missingElement("missing progress-type", rootPath);
     }
-    return fromWire(ProgressType.of(type[0]), message[0], keys, certs);
+    ProgressType wire = ProgressType.of(type[0]);
+    if (!wire.isRfc8572()) {
+      throw ConstraintViolation.invalidValue("invalid progress-type " + Texts.quote(type[0])
+          + " (not one of the 27 RFC 8572 values; other types travel as 'informational')", paths[0]);
+    }
+    if (!wire.equals(ProgressType.BOOTSTRAP_COMPLETE)) {
+      if (!keys.isEmpty()) {
+        throw ConstraintViolation.invalidValue("ssh-host-keys is only allowed with progress-type"
+            + " 'bootstrap-complete', not " + Texts.quote(type[0]) + " (RFC 8572 section 7, YANG when)", paths[1]);
+      }
+      if (!certs.isEmpty()) {
+        throw ConstraintViolation.invalidValue("trust-anchor-certs is only allowed with progress-type"
+            + " 'bootstrap-complete', not " + Texts.quote(type[0]) + " (RFC 8572 section 7, YANG when)", paths[2]);
+      }
+    }
+    if (requireCmsTrustAnchors) {
+      for (int i = 0; i < certs.size(); i++) {
+        String problem = ConveyedInformationCms.signedDataProblem(certs.get(i));
+        if (problem != null) {
+          throw ConstraintViolation.invalidValue("trust-anchor-cert is not a CMS SignedData (" + problem + ")",
+              certPaths.get(i));
+        }
+      }
+    }
+    return fromWire(wire, message[0], keys, certs);
   }
 
   /** The type a report travels as in the RFC dialect: VC types become {@code informational}. */
@@ -525,6 +573,11 @@ public final class Rfc8572Codec {
       base = (base == null ? "" : base + " ") + "[notification-id " + nid + "]";
     }
     return base;
+  }
+
+  private static @Nullable Bytes emptyAsAbsent(Bytes b) {
+    // Real agents send "nonce": "" when they have none; an empty binary is no nonce, not a bad one.
+    return b.isEmpty() ? null : b;
   }
 
   private static ProgressReport fromWire(ProgressType type, @Nullable String message, List<SshHostKey> keys,
@@ -650,8 +703,23 @@ public final class Rfc8572Codec {
     w.endObject();
   }
 
+  /**
+   * RFC 8572's YANG pairs {@code configuration-handling} with {@code configuration} (written when, and only
+   * when, there is a configuration); a handling without a configuration means nothing and is not written.
+   */
   private static boolean writesHandling(OnboardingInformation o) {
-    return o.configuration() != null || o.configurationHandling() != ConfigurationHandling.MERGE;
+    return o.configuration() != null;
+  }
+
+  /** XML namespace of our module {@code phc-conveyed-info} (SHA-512, SHA-1 and MD5 identities). */
+  public static final String PHC_CONVEYED_NS = "urn:phc:params:xml:ns:yang:phc-conveyed-info";
+
+  private static String namespaceOfModule(String module) {
+    return switch (module) {
+      case CONVEYED_MODULE -> CONVEYED_NS;
+      case PHC_CONVEYED_MODULE -> PHC_CONVEYED_NS;
+      default -> throw new IllegalArgumentException("no XML namespace known for module " + module);
+    };
   }
 
   private static void writeConveyedXml(XmlOut x, ConveyedInformation info) {
@@ -677,7 +745,9 @@ public final class Rfc8572Codec {
         }
         for (ImageVerification v : image.verifications()) {
           x.start("image-verification");
-          x.leaf("hash-algorithm", v.algorithm().identity());
+          String identity = v.algorithm().identity();
+          String module = identity.substring(0, identity.indexOf(':'));
+          x.leafWithPrefix("hash-algorithm", identity, module, namespaceOfModule(module));
           x.leaf("hash-value", v.value().colonHex());
           x.end();
         }
@@ -700,8 +770,31 @@ public final class Rfc8572Codec {
     }
   }
 
-  /** @throws PhcProtocolException naming the path and value that were wrong */
+  /**
+   * Reads conveyed information as a record store must (strict): an unknown {@code hash-algorithm} identity is
+   * an error.
+   *
+   * @throws ConstraintViolation when a value breaks a YANG rule (the path names it)
+   * @throws PhcProtocolException naming the path and value that were wrong
+   */
   public static ConveyedInformation decodeConveyedInformation(byte[] document, Encoding encoding, CodecLimits limits) {
+    return decodeConveyedInformation(document, encoding, limits, false);
+  }
+
+  /**
+   * Reads conveyed information.
+   *
+   * @param skipUnknownHashAlgorithms true for what a device receives: {@code image-verification} entries whose
+   *     {@code hash-algorithm} identity phc does not know are skipped, and only a list where no usable entry
+   *     remains is an error; false (records) makes every unknown identity an error
+   * @throws ConstraintViolation when a value breaks a YANG rule: an unknown enum or identity, a duplicate list
+   *     key ({@code image-verification} by {@code hash-algorithm}, {@code bootstrap-server} by {@code address}), an
+   *     {@code address} that is not an {@code inet:host}, {@code configuration-handling} without
+   *     {@code configuration} or the reverse
+   * @throws PhcProtocolException naming the path and value that were wrong
+   */
+  public static ConveyedInformation decodeConveyedInformation(
+      byte[] document, Encoding encoding, CodecLimits limits, boolean skipUnknownHashAlgorithms) {
     if (document.length > limits.streamCap()) {
       throw new PhcProtocolException("body exceeds " + limits.streamCap() + " bytes");
     }
@@ -710,12 +803,12 @@ public final class Rfc8572Codec {
     long binaryChars;
     if (encoding == Encoding.JSON) {
       JsonIn j = JsonIn.open(body);
-      result = j.read(r -> readConveyedJson(r, limits));
+      result = j.read(r -> readConveyedJson(r, limits, skipUnknownHashAlgorithms));
       binaryChars = j.binaryChars;
     } else {
       long[] chars = new long[1];
       XmlIn x = XmlIn.open(body, LIST_NAMES).root();
-      result = readConveyedXml(x, limits, chars);
+      result = readConveyedXml(x, limits, chars, skipUnknownHashAlgorithms);
       x.finish();
       binaryChars = chars[0];
     }
@@ -723,7 +816,8 @@ public final class Rfc8572Codec {
     return result;
   }
 
-  private static ConveyedInformation readConveyedJson(JsonIn r, CodecLimits limits) throws IOException {
+  private static ConveyedInformation readConveyedJson(JsonIn r, CodecLimits limits, boolean skipUnknown)
+      throws IOException {
     r.beginObject();
     if (!r.r.hasNext()) {
       throw r.error("expected " + CONVEYED_MODULE + ":onboarding-information or :redirect-information, found nothing");
@@ -733,7 +827,7 @@ public final class Rfc8572Codec {
     if (top.equals(CONVEYED_MODULE + ":redirect-information")) {
       result = readRedirectJson(r);
     } else if (top.equals(CONVEYED_MODULE + ":onboarding-information")) {
-      result = readOnboardingJson(r, limits);
+      result = readOnboardingJson(r, limits, skipUnknown);
     } else {
       throw r.error("unexpected member " + Texts.quote(top) + ", expected " + CONVEYED_MODULE
           + ":onboarding-information or " + CONVEYED_MODULE + ":redirect-information");
@@ -749,6 +843,7 @@ public final class Rfc8572Codec {
     String redirectPath = r.path();
     r.beginObject();
     List<BootstrapServer> servers = new ArrayList<>();
+    java.util.Set<String> addresses = new java.util.HashSet<>();
     while (r.r.hasNext()) {
       if (!JsonIn.local(r.r.nextName()).equals("bootstrap-server")) {
         r.r.skipValue();
@@ -763,42 +858,81 @@ public final class Rfc8572Codec {
         Bytes anchor = null;
         while (r.r.hasNext()) {
           switch (JsonIn.local(r.r.nextName())) {
-            case "address" -> address = r.string(s -> {
-              if (s.isBlank()) {
-                throw new IllegalArgumentException("blank");
-              }
-              return s;
-            });
+            case "address" -> address = r.string(Rfc8572Codec::inetHost);
             case "port" -> port = r.integer(1, 65535);
             case "trust-anchor" -> anchor = r.binary(Long.MAX_VALUE);
             default -> r.r.skipValue();
           }
         }
         r.r.endObject();
-        if (address == null) {
-          throw new PhcProtocolException("missing address", p);
-        }
-        servers.add(new BootstrapServer(address, port, anchor));
+        servers.add(server(address, port, anchor, p, addresses));
       }
       r.r.endArray();
     }
     r.r.endObject();
     if (servers.isEmpty()) {
-      throw new PhcProtocolException("redirect-information has no bootstrap-server", redirectPath);
+      throw ConstraintViolation.missingElement("redirect-information has no bootstrap-server", redirectPath);
     }
     return new RedirectInformation(servers);
   }
 
-  private static OnboardingInformation readOnboardingJson(JsonIn r, CodecLimits limits) throws IOException {
+  /** One bootstrap-server entry; the list's key is the address, so an address given twice is refused. */
+  private static BootstrapServer server(@Nullable String address, @Nullable Integer port, @Nullable Bytes anchor,
+      String path, java.util.Set<String> seen) {
+    if (address == null) {
+      throw ConstraintViolation.missingElement("missing address", path);
+    }
+    if (!seen.add(address.toLowerCase(java.util.Locale.ROOT))) {
+      throw ConstraintViolation.invalidValue("duplicate bootstrap-server with address " + Texts.quote(address)
+          + " (address is the list key)", path);
+    }
+    return new BootstrapServer(address, port, anchor);
+  }
+
+  /**
+   * An {@code inet:host}: an IP address or a domain name, with no scheme, path, user or port (RFC 6991). A
+   * redirect that gives a URL here is refused rather than guessed at.
+   */
+  static String inetHost(String s) {
+    if (s.isBlank()) {
+      throw new IllegalArgumentException("blank");
+    }
+    if (s.contains("://")) {
+      throw new IllegalArgumentException("inet:host has no scheme: give the host name or IP address, and the"
+          + " port in 'port'");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+          || c == '-' || c == '_' || c == ':' || c == '%';
+      if (!ok) {
+        throw new IllegalArgumentException("not an IP address or domain name (character '" + c + "')");
+      }
+    }
+    if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':') && !s.startsWith(":")) {
+      // host:port: one colon is never an IPv6 address
+      throw new IllegalArgumentException("inet:host has no port: give the port in 'port'");
+    }
+    return s;
+  }
+
+  private static OnboardingInformation readOnboardingJson(JsonIn r, CodecLimits limits, boolean skipUnknown)
+      throws IOException {
     OnboardingInformation.Builder b = OnboardingInformation.builder();
+    String onboardingPath = r.path();
     String prePath = null;
     String postPath = null;
+    String handlingPath = null;
+    boolean configuration = false;
     r.beginObject();
     while (r.r.hasNext()) {
       String name = r.r.nextName();
       switch (JsonIn.local(name)) {
-        case "boot-image" -> b.bootImage(readBootImageJson(r));
-        case "configuration-handling" -> b.configurationHandling(r.string(ConfigurationHandling::forYangName));
+        case "boot-image" -> b.bootImage(readBootImageJson(r, skipUnknown));
+        case "configuration-handling" -> {
+          handlingPath = r.path();
+          b.configurationHandling(r.string(ConfigurationHandling::forYangName));
+        }
         case "pre-configuration-script" -> {
           if (prePath != null) {
             throw r.error("pre-configuration-script given twice");
@@ -806,7 +940,10 @@ public final class Rfc8572Codec {
           prePath = r.path();
           b.addPreConfigurationScript(r.binary(limits.maxConfigurationBytes()));
         }
-        case "configuration" -> b.configuration(r.binary(limits.maxConfigurationBytes()));
+        case "configuration" -> {
+          configuration = true;
+          b.configuration(r.binary(limits.maxConfigurationBytes()));
+        }
         case "post-configuration-script" -> {
           if (postPath != null) {
             throw r.error("post-configuration-script given twice");
@@ -819,11 +956,27 @@ public final class Rfc8572Codec {
       }
     }
     r.r.endObject();
+    checkHandling(configuration, handlingPath, onboardingPath, ".");
     return b.build();
   }
 
-  private static BootImage readBootImageJson(JsonIn r) throws IOException {
+  /** RFC 8572 section 6.3: configuration-handling exists when, and only when, configuration does. */
+  private static void checkHandling(boolean configuration, @Nullable String handlingPath, String parentPath,
+      String separator) {
+    if (handlingPath != null && !configuration) {
+      throw ConstraintViolation.invalidValue(
+          "configuration-handling is only allowed together with configuration (RFC 8572 YANG)", handlingPath);
+    }
+    if (handlingPath == null && configuration) {
+      throw ConstraintViolation.missingElement(
+          "configuration-handling is mandatory when configuration is given (RFC 8572 YANG)",
+          parentPath + separator + "configuration-handling");
+    }
+  }
+
+  private static BootImage readBootImageJson(JsonIn r, boolean skipUnknown) throws IOException {
     BootImage.Builder b = BootImage.builder();
+    Verifications verifications = new Verifications(skipUnknown);
     r.beginObject();
     while (r.r.hasNext()) {
       switch (JsonIn.local(r.r.nextName())) {
@@ -842,16 +995,21 @@ public final class Rfc8572Codec {
           r.r.endArray();
         }
         case "image-verification" -> {
+          verifications.listPath = r.path();
           r.beginArray();
           while (r.r.hasNext()) {
             String entryPath = r.path();
             r.beginObject();
-            HashAlgorithm algorithm = null;
+            String identity = null;
+            String algorithmPath = null;
             String hashPath = null;
             String hex = null;
             while (r.r.hasNext()) {
               switch (JsonIn.local(r.r.nextName())) {
-                case "hash-algorithm" -> algorithm = r.string(Rfc8572Codec::hashAlgorithm);
+                case "hash-algorithm" -> {
+                  algorithmPath = r.path();
+                  identity = r.string();
+                }
                 case "hash-value" -> {
                   hashPath = r.path();
                   hex = r.string();
@@ -860,7 +1018,9 @@ public final class Rfc8572Codec {
               }
             }
             r.r.endObject();
-            b.addVerification(verification(algorithm, hex, entryPath, hashPath));
+            String module = identity == null ? null : moduleOf(identity);
+            verifications.add(identity, module, identity == null ? null : localOf(identity), hex, entryPath,
+                algorithmPath, hashPath);
           }
           r.r.endArray();
         }
@@ -868,6 +1028,7 @@ public final class Rfc8572Codec {
       }
     }
     r.r.endObject();
+    verifications.finish().forEach(b::addVerification);
     return b.build();
   }
 
@@ -908,7 +1069,7 @@ public final class Rfc8572Codec {
             }
             r.r.endObject();
             if (serial == null) {
-              throw new PhcProtocolException("missing serial-number", memberPath);
+              throw ConstraintViolation.missingElement("missing serial-number", memberPath);
             }
             members.add(new IntendedMember(serial, id, role, model));
           }
@@ -919,19 +1080,20 @@ public final class Rfc8572Codec {
     }
     r.r.endObject();
     if (mode == ProvisioningMode.STRICT && members.isEmpty()) {
-      throw new PhcProtocolException(
+      throw ConstraintViolation.invalidValue(
           "provisioning-mode 'strict' requires a member list (full topology information)", modePath);
     }
     try {
       return VirtualChassisTopology.full(mode, members);
     } catch (IllegalArgumentException e) {
-      throw new PhcProtocolException(e.getMessage(), vcPath);
+      throw ConstraintViolation.invalidValue(e.getMessage(), vcPath);
     }
   }
 
-  private static ConveyedInformation readConveyedXml(XmlIn x, CodecLimits limits, long[] chars) {
+  private static ConveyedInformation readConveyedXml(XmlIn x, CodecLimits limits, long[] chars, boolean skipUnknown) {
     if (x.name().equals("redirect-information")) {
       List<BootstrapServer> servers = new ArrayList<>();
+      java.util.Set<String> addresses = new java.util.HashSet<>();
       String redirectPath = x.path();
       while (x.nextChild()) {
         if (!x.name().equals("bootstrap-server")) {
@@ -944,12 +1106,7 @@ public final class Rfc8572Codec {
         Bytes anchor = null;
         while (x.nextChild()) {
           switch (x.name()) {
-            case "address" -> address = x.leaf(s -> {
-              if (s.isEmpty()) {
-                throw new IllegalArgumentException("empty");
-              }
-              return s;
-            });
+            case "address" -> address = x.leaf(Rfc8572Codec::inetHost);
             case "port" -> port = x.leaf(JuniperXmlCodec::port);
             case "trust-anchor" -> {
               String ap = x.path();
@@ -960,27 +1117,30 @@ public final class Rfc8572Codec {
             default -> x.skip();
           }
         }
-        if (address == null) {
-          throw new PhcProtocolException("missing address", p);
-        }
-        servers.add(new BootstrapServer(address, port, anchor));
+        servers.add(server(address, port, anchor, p, addresses));
       }
       if (servers.isEmpty()) {
-        throw new PhcProtocolException("redirect-information has no bootstrap-server", redirectPath);
+        throw ConstraintViolation.missingElement("redirect-information has no bootstrap-server", redirectPath);
       }
       return new RedirectInformation(servers);
     }
     if (!x.name().equals("onboarding-information")) {
       throw x.error("expected <onboarding-information> or <redirect-information> but found <" + x.name() + ">");
     }
+    String onboardingPath = x.path();
     OnboardingInformation.Builder b = OnboardingInformation.builder();
     boolean pre = false;
     boolean post = false;
+    boolean configuration = false;
+    String handlingPath = null;
     while (x.nextChild()) {
       String p = x.path();
       switch (x.name()) {
-        case "boot-image" -> b.bootImage(readBootImageXml(x));
-        case "configuration-handling" -> b.configurationHandling(x.leaf(ConfigurationHandling::forYangName));
+        case "boot-image" -> b.bootImage(readBootImageXml(x, skipUnknown));
+        case "configuration-handling" -> {
+          handlingPath = p;
+          b.configurationHandling(x.leaf(ConfigurationHandling::forYangName));
+        }
         case "pre-configuration-script", "configuration", "post-configuration-script" -> {
           String name = x.name();
           if ((name.startsWith("pre") && pre) || (name.startsWith("post") && post)) {
@@ -996,6 +1156,7 @@ public final class Rfc8572Codec {
             post = true;
             b.addPostConfigurationScript(v);
           } else {
+            configuration = true;
             b.configuration(v);
           }
         }
@@ -1003,11 +1164,13 @@ public final class Rfc8572Codec {
         default -> x.skip();
       }
     }
+    checkHandling(configuration, handlingPath, onboardingPath, "/");
     return b.build();
   }
 
-  private static BootImage readBootImageXml(XmlIn x) {
+  private static BootImage readBootImageXml(XmlIn x, boolean skipUnknown) {
     BootImage.Builder b = BootImage.builder();
+    Verifications verifications = new Verifications(skipUnknown);
     while (x.nextChild()) {
       switch (x.name()) {
         case "os-name" -> b.osName(x.leaf());
@@ -1020,12 +1183,24 @@ public final class Rfc8572Codec {
         }));
         case "image-verification" -> {
           String entryPath = x.path();
-          HashAlgorithm algorithm = null;
+          if (verifications.listPath == null) {
+            verifications.listPath = entryPath.substring(0, entryPath.lastIndexOf('['));
+          }
+          String identity = null;
+          String module = null;
+          String local = null;
+          String algorithmPath = null;
           String hex = null;
           String hashPath = null;
           while (x.nextChild()) {
             switch (x.name()) {
-              case "hash-algorithm" -> algorithm = x.leaf(Rfc8572Codec::hashAlgorithm);
+              case "hash-algorithm" -> {
+                algorithmPath = x.path();
+                String[] qname = x.leafQName();
+                identity = qname[3];
+                module = qname[0];
+                local = qname[2];
+              }
               case "hash-value" -> {
                 hashPath = x.path();
                 hex = x.leaf();
@@ -1033,34 +1208,114 @@ public final class Rfc8572Codec {
               default -> x.skip();
             }
           }
-          b.addVerification(verification(algorithm, hex, entryPath, hashPath));
+          verifications.add(identity, module, local, hex, entryPath, algorithmPath, hashPath);
         }
         default -> x.skip();
       }
     }
+    verifications.finish().forEach(b::addVerification);
     return b.build();
   }
 
-  static HashAlgorithm hashAlgorithm(String identity) {
-    return HashAlgorithm.forIdentity(identity)
-        .orElseThrow(() -> new IllegalArgumentException("unknown hash algorithm identity"));
+  private static @Nullable String moduleOf(String identity) {
+    int colon = identity.indexOf(':');
+    return colon < 0 ? null : identity.substring(0, colon);
   }
 
-  private static ImageVerification verification(@Nullable HashAlgorithm algorithm, @Nullable String hex,
-      String entryPath, @Nullable String hashPath) {
-    if (algorithm == null) {
-      throw new PhcProtocolException("missing hash-algorithm", entryPath);
+  private static String localOf(String identity) {
+    return identity.substring(identity.indexOf(':') + 1);
+  }
+
+  /** The module an XML namespace belongs to, for the identities phc knows; null for any other namespace. */
+  static @Nullable String moduleOfNamespace(String namespace) {
+    return switch (namespace) {
+      case CONVEYED_NS -> CONVEYED_MODULE;
+      case PHC_CONVEYED_NS -> PHC_CONVEYED_MODULE;
+      default -> null;
+    };
+  }
+
+  /**
+   * The identity {@code module:local} names, when phc knows it. An identity without a module (not valid
+   * RFC 7951, but seen) is looked up by its local name.
+   */
+  static java.util.Optional<HashAlgorithm> hashAlgorithm(@Nullable String module, String local) {
+    for (HashAlgorithm a : HashAlgorithm.values()) {
+      String id = a.identity();
+      if (localOf(id).equals(local) && (module == null || module.equals(moduleOf(id)))) {
+        return java.util.Optional.of(a);
+      }
     }
-    if (hex == null) {
-      throw new PhcProtocolException("missing hash-value", entryPath);
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The {@code image-verification} list of one boot image: keyed by {@code hash-algorithm} (a duplicate is
+   * refused), unknown identities refused (records) or skipped (what a device receives, RFC 8572 leaves the
+   * choice to the device), and then at least one usable entry when the list was given.
+   */
+  private static final class Verifications {
+    final boolean skipUnknown;
+    final List<ImageVerification> usable = new ArrayList<>();
+    final java.util.Set<String> keys = new java.util.HashSet<>();
+    final List<String> skipped = new ArrayList<>();
+    @Nullable String listPath;
+
+    Verifications(boolean skipUnknown) {
+      this.skipUnknown = skipUnknown;
     }
+
+    void add(@Nullable String identity, @Nullable String module, @Nullable String local, @Nullable String hex,
+        String entryPath, @Nullable String algorithmPath, @Nullable String hashPath) {
+      if (identity == null || local == null) {
+        throw ConstraintViolation.missingElement("missing hash-algorithm", entryPath);
+      }
+      if (hex == null) {
+        throw ConstraintViolation.missingElement("missing hash-value", entryPath);
+      }
+      java.util.Optional<HashAlgorithm> known = hashAlgorithm(module, local);
+      String key = known.map(HashAlgorithm::identity).orElse((module == null ? "" : module) + ":" + local);
+      if (!keys.add(key)) {
+        throw ConstraintViolation.invalidValue("duplicate image-verification for hash-algorithm "
+            + Texts.quote(identity) + " (hash-algorithm is the list key)", entryPath);
+      }
+      if (known.isEmpty()) {
+        if (!skipUnknown) {
+          throw ConstraintViolation.invalidValue("invalid hash-algorithm " + Texts.quote(identity)
+              + " (unknown hash algorithm identity; phc knows " + knownIdentities() + ")", algorithmPath);
+        }
+        skipped.add(identity);
+        return;
+      }
+      usable.add(verification(known.get(), hex, hashPath));
+    }
+
+    List<ImageVerification> finish() {
+      if (usable.isEmpty() && !skipped.isEmpty()) {
+        throw ConstraintViolation.invalidValue("no usable image-verification: every hash-algorithm is unknown ("
+            + String.join(", ", skipped.stream().map(Texts::quote).toList()) + "; phc knows " + knownIdentities()
+            + ")", listPath);
+      }
+      return usable;
+    }
+  }
+
+  private static String knownIdentities() {
+    List<String> ids = new ArrayList<>();
+    for (HashAlgorithm a : HashAlgorithm.values()) {
+      ids.add(a.identity());
+    }
+    return String.join(", ", ids);
+  }
+
+  private static ImageVerification verification(HashAlgorithm algorithm, String hex, @Nullable String hashPath) {
     if (!COLON_HEX.matcher(hex).matches()) {
-      throw new PhcProtocolException("invalid hash-value " + Texts.quote(hex) + " (not colon-separated hex octets)",
-          hashPath);
+      throw ConstraintViolation.invalidValue(
+          "invalid hash-value " + Texts.quote(hex) + " (not colon-separated hex octets)", hashPath);
     }
     Bytes value = Bytes.fromHex(hex);
     if (value.size() != algorithm.digestLength()) {
-      throw new PhcProtocolException("invalid hash-value " + Texts.quote(hex) + " (" + algorithm.jcaName()
+      throw ConstraintViolation.invalidValue("invalid hash-value " + Texts.quote(hex) + " (" + algorithm.jcaName()
           + " needs " + algorithm.digestLength() + " bytes, was " + value.size() + ")", hashPath);
     }
     return new ImageVerification(algorithm, value);

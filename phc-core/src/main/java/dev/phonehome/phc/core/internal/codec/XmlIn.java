@@ -138,9 +138,36 @@ final class XmlIn {
     try {
       return convert.apply(value);
     } catch (IllegalArgumentException e) {
-      throw new PhcProtocolException("invalid " + lastSegmentName(p) + " " + Texts.quote(value)
+      throw ConstraintViolation.invalidValue("invalid " + lastSegmentName(p) + " " + Texts.quote(value)
           + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), p);
     }
+  }
+
+  /**
+   * Reads the current leaf as a QName value (a YANG identityref, RFC 7950 section 9.10.3) and leaves it.
+   *
+   * @return {module, prefix, local name, the text as written}: the module is the one whose namespace the prefix
+   *     is declared to (for the modules {@link Rfc8572Codec} knows), or the prefix itself when it is not declared
+   *     (the spelling of RFC 8572's own examples), or null without a prefix; a prefix declared to a namespace
+   *     phc does not know gives a module that matches nothing
+   */
+  String[] leafQName() {
+    String value = text().strip();
+    int colon = value.indexOf(':');
+    if (colon < 0) {
+      return new String[] {null, null, value, value};
+    }
+    String prefix = value.substring(0, colon);
+    String local = value.substring(colon + 1);
+    String ns = r.getNamespaceURI(prefix);
+    String module;
+    if (ns == null || ns.isEmpty()) {
+      module = prefix;
+    } else {
+      String known = Rfc8572Codec.moduleOfNamespace(ns);
+      module = known != null ? known : "{" + ns + "}";
+    }
+    return new String[] {module, prefix, local, value};
   }
 
   /** The current leaf's stripped text. */

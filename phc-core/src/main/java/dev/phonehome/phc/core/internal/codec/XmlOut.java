@@ -79,6 +79,18 @@ final class XmlOut {
     return this;
   }
 
+  /**
+   * {@code <name xmlns:prefix="ns">text</name>}: a leaf whose value is a QName (a YANG identityref, RFC 7950
+   * section 9.10.3) with the prefix it uses declared on the leaf itself, so that a strict parser resolves it.
+   */
+  XmlOut leafWithPrefix(String name, String text, String prefix, String ns) {
+    indent();
+    write("<" + name + " xmlns:" + prefix + "=\"" + escapeAttr(ns) + "\">");
+    write(escapeText(name, text));
+    write("</" + name + ">" + (pretty ? "\n" : ""));
+    return this;
+  }
+
   /** {@code <name/>} (a YANG empty leaf, or a container without content). */
   XmlOut empty(String name, String xmlns) {
     indent();

@@ -1247,10 +1247,8 @@ public final class Engine {
   }
 
   static String urlOf(BootstrapServer b) {
+    // The codecs refuse an address with a scheme (inet:host): a redirect never downgrades to plain HTTP.
     String host = b.address();
-    if (host.startsWith("https://") || host.startsWith("http://")) {
-      return b.port() == null ? host : host + ":" + b.port();
-    }
     if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
       host = "[" + host + "]";
     }

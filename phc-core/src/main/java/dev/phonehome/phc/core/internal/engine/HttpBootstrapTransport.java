@@ -80,7 +80,10 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
   private final Clock clock;
   private final CodecLimits limits;
   private final @Nullable Random provisionalNonces;
+  private final boolean unauthorizedMeansNotClaimed;
   private final Map<String, OkHttpClient> anchoredClients = new ConcurrentHashMap<>();
+  /** Servers that refused XML (sztpd answers 501, or 415): asked in JSON from then on. */
+  private final Map<String, Boolean> jsonOnly = new ConcurrentHashMap<>();
   private volatile @Nullable OkHttpClient provisionalClient;
 
   public HttpBootstrapTransport(OkHttpClient http, Dialect dialect, Encoding encoding, String serialNumber,
@@ -96,6 +99,18 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
   public HttpBootstrapTransport(OkHttpClient http, Dialect dialect, Encoding encoding, String serialNumber,
       String password, KeyManager @Nullable [] keyManagers, @Nullable ConveyedInformationVerifier verifier,
       Clock clock, CodecLimits limits, @Nullable Random provisionalNonces) {
+    this(http, dialect, encoding, serialNumber, password, keyManagers, verifier, clock, limits, provisionalNonces,
+        false);
+  }
+
+  /**
+   * @param unauthorizedMeansNotClaimed when true, HTTP 401 to a bootstrap request is "not claimed yet, keep
+   *     polling" ({@link NotClaimedException}), as sztpd answers 401 for a device it does not know
+   */
+  public HttpBootstrapTransport(OkHttpClient http, Dialect dialect, Encoding encoding, String serialNumber,
+      String password, KeyManager @Nullable [] keyManagers, @Nullable ConveyedInformationVerifier verifier,
+      Clock clock, CodecLimits limits, @Nullable Random provisionalNonces, boolean unauthorizedMeansNotClaimed) {
+    this.unauthorizedMeansNotClaimed = unauthorizedMeansNotClaimed;
     if (provisionalNonces != null && verifier == null) {
       throw new IllegalArgumentException("provisional connections need a ConveyedInformationVerifier");
     }
@@ -148,22 +163,33 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
         throw new PhcTransportException("reading the answer of " + server.url() + " failed: " + e.getCause(), e);
       }
     }
-    byte[] body = Rfc8572Codec.encodeBootstrapRequest(request, encoding);
-    Request r = new Request.Builder()
-        .url(server.url() + RFC_GET_PATH)
-        .header("Authorization", Credentials.basic(serialNumber, password, StandardCharsets.UTF_8))
-        .header("Accept", encoding.mediaType())
-        .post(RequestBody.create(body, MediaType.get(encoding.mediaType())))
-        .build();
-    try (Response response = call(client, r, tlsTrusted)) {
-      checkStatus(server, response);
-      Encoding answered = MediaTypes.encodingOf(response.header("Content-Type")).orElse(encoding);
-      BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(response.body().byteStream(), answered, limits);
+    // RFC 8572 section 7: signed-data-preferred asks the server for signed data or unsigned redirect
+    // information only. A device sends it where it cannot trust the connection; on an authenticated connection
+    // it does not, so that a server holding only unsigned onboarding information can answer.
+    BootstrapRequest sent = request.signedDataPreferred() == !tlsTrusted ? request
+        : new BootstrapRequest(request.serialNumber(), request.hwModel(), request.osName(), request.osVersion(),
+            request.nonce(), !tlsTrusted);
+    Encoding enc = encodingFor(server);
+    Response response = call(client, rfcPost(server.url() + RFC_GET_PATH,
+        Rfc8572Codec.encodeBootstrapRequest(sent, enc), enc), tlsTrusted);
+    if (enc == Encoding.XML && refusesXml(response)) {
+      // sztpd (older versions) answers 501 to XML, some servers 415: ask again in JSON, and from now on.
+      response.close();
+      jsonOnly.put(server.url(), Boolean.TRUE);
+      enc = Encoding.JSON;
+      response = call(client, rfcPost(server.url() + RFC_GET_PATH,
+          Rfc8572Codec.encodeBootstrapRequest(sent, enc), enc), tlsTrusted);
+    }
+    Encoding asked = enc;
+    try (Response answer = response) {
+      checkStatus(server, answer);
+      Encoding answered = MediaTypes.encodingOf(answer.header("Content-Type")).orElse(asked);
+      BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(answer.body().byteStream(), answered, limits);
       ConveyedDocument document;
       boolean trusted;
       if (verifier != null) {
         ConveyedInformationVerifier.Verified v =
-            verifier.verify(data, tlsTrusted, request.nonce(), serialNumber, clock.instant());
+            verifier.verify(data, tlsTrusted, sent.nonce(), serialNumber, clock.instant());
         document = v.document();
         trusted = v.trusted();
       } else {
@@ -174,7 +200,8 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
         document = ConveyedInformationCms.unwrap(data.conveyedInformation());
         trusted = tlsTrusted;
       }
-      ConveyedInformation info = Rfc8572Codec.decodeConveyedInformation(document.document(), document.encoding(), limits);
+      ConveyedInformation info =
+          Rfc8572Codec.decodeConveyedInformation(document.document(), document.encoding(), limits, true);
       return accept(info, trusted, server, data.reportingLevel());
     } catch (java.io.UncheckedIOException e) {
       throw new PhcTransportException("reading the answer of " + server.url() + " failed: " + e.getCause(), e);
@@ -204,30 +231,50 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
           .post(RequestBody.create(JuniperXmlCodec.encodeNotification(report), MediaType.get(Encoding.XML.mediaType())))
           .build();
     } else {
-      r = new Request.Builder()
-          .url(server.url() + RFC_REPORT_PATH)
-          .header("Authorization", Credentials.basic(serialNumber, password, StandardCharsets.UTF_8))
-          .header("Accept", encoding.mediaType())
-          .post(RequestBody.create(Rfc8572Codec.encodeReportProgress(report, encoding), MediaType.get(encoding.mediaType())))
-          .build();
+      Encoding enc = encodingFor(server);
+      r = rfcPost(server.url() + RFC_REPORT_PATH, Rfc8572Codec.encodeReportProgress(report, enc), enc);
     }
-    Response sent;
     try {
-      sent = call(clientFor(server), r, true);
-    } catch (HandshakeRefused e) {
-      return new ReportOutcome.Withheld("notifications are only sent to trusted servers; " + server.url()
-          + " failed TLS validation: " + e.getCause());
-    } catch (PhcTransportException e) {
-      return new ReportOutcome.Retry(null, e.getMessage());
-    }
-    try (Response response = sent) {
-      return outcomeOf(server, response);
+      try (Response first = send(server, r)) {
+        if (dialect == Dialect.RFC8572 && encodingFor(server) == Encoding.XML && refusesXml(first)) {
+          jsonOnly.put(server.url(), Boolean.TRUE);
+        } else {
+          return outcomeOf(server, first, report);
+        }
+      }
+      // sztpd (older versions) answers 501 to XML: the same report again, in JSON.
+      try (Response again = send(server, rfcPost(server.url() + RFC_REPORT_PATH,
+          Rfc8572Codec.encodeReportProgress(report, Encoding.JSON), Encoding.JSON))) {
+        return outcomeOf(server, again, report);
+      }
+    } catch (NotSent e) {
+      return e.outcome;
     }
   }
 
-  /** Maps the answer to a notification (SPEC 2.1: 200/201/204 taken, 404 not claimed, 5xx retried). */
-  private ReportOutcome outcomeOf(EngineState.Server server, Response response) {
+  /** The report could not be sent: the outcome says why (withheld from an untrusted server, or retry). */
+  private static final class NotSent extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient ReportOutcome outcome;
+
+    NotSent(ReportOutcome outcome) {
+      super(null, null, false, false);
+      this.outcome = outcome;
+    }
+  }
+
+  /**
+   * Maps the answer to a notification (SPEC 2.1: 200/201/204 taken, 404 not claimed, 5xx retried). RFC 8572
+   * section 5.6: a {@code bootstrap-initiated} or {@code bootstrap-complete} report not answered with
+   * {@code 204 No Content} is an error, so any other 2xx for those two is {@link ReportOutcome.Refused}.
+   */
+  private ReportOutcome outcomeOf(EngineState.Server server, Response response, ProgressReport report) {
     int code = response.code();
+    if (dialect == Dialect.RFC8572 && MUST_BE_204.contains(report.type()) && code != 204 && code >= 200
+        && code < 300) {
+      return new ReportOutcome.Refused(code, "HTTP " + code + " to report-progress '" + report.type()
+          + "'; RFC 8572 section 5.6 requires 204 No Content");
+    }
     if (code == 200 || code == 201 || code == 204) {
       return ReportOutcome.delivered();
     }
@@ -266,6 +313,44 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /** RFC 8572 section 5.6: the two reports whose answer must be exactly 204. */
+  private static final java.util.Set<dev.phonehome.phc.api.model.ProgressType> MUST_BE_204 = java.util.Set.of(
+      dev.phonehome.phc.api.model.ProgressType.BOOTSTRAP_INITIATED,
+      dev.phonehome.phc.api.model.ProgressType.BOOTSTRAP_COMPLETE);
+
+  private Response send(EngineState.Server server, Request r) {
+    try {
+      return call(clientFor(server), r, true);
+    } catch (HandshakeRefused e) {
+      throw new NotSent(new ReportOutcome.Withheld("notifications are only sent to trusted servers; "
+          + server.url() + " failed TLS validation: " + e.getCause()));
+    } catch (PhcTransportException e) {
+      throw new NotSent(new ReportOutcome.Retry(null, e.getMessage()));
+    }
+  }
+
+  /**
+   * An RFC 8572 POST with exactly {@code Content-Type: application/yang-data+json} (or {@code +xml}) and the
+   * same string as Accept, no parameters: sztpd compares both headers as exact strings.
+   */
+  private Request rfcPost(String url, byte[] body, Encoding enc) {
+    return new Request.Builder()
+        .url(url)
+        .header("Authorization", Credentials.basic(serialNumber, password, StandardCharsets.UTF_8))
+        .header("Accept", enc.mediaType())
+        .post(RequestBody.create(body, MediaType.get(enc.mediaType())))
+        .build();
+  }
+
+  private Encoding encodingFor(EngineState.Server server) {
+    return encoding == Encoding.XML && jsonOnly.containsKey(server.url()) ? Encoding.JSON : encoding;
+  }
+
+  /** 501 (operation not implemented) or 415 (media type not supported) to an XML request. */
+  private static boolean refusesXml(Response response) {
+    return response.code() == 501 || response.code() == 415;
   }
 
   /**
@@ -338,6 +423,10 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
     if (code == 404) {
       throw new NotClaimedException(server.url() + " does not know serial " + serialNumber + " (HTTP 404)" + detail);
     }
+    if (code == 401 && unauthorizedMeansNotClaimed) {
+      throw new NotClaimedException(server.url() + " answered 401 for serial " + serialNumber
+          + ", taken as not claimed yet (unauthorizedMeansNotClaimed)" + detail, 401);
+    }
     if (code >= 500 || code == 408 || code == 429) {
       throw new PhcTransportException(server.url() + " answered HTTP " + code + detail, code, null);
     }
@@ -348,21 +437,40 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
     throw new PhcProtocolException(server.url() + " answered HTTP " + code + detail, null, code, null);
   }
 
+  /**
+   * The first RESTCONF error of an error answer, also when the server labels it text/plain (sztpd does); a
+   * body that is no RESTCONF error is shown as its first line of text.
+   */
   private String errorDetail(Response response) {
+    byte[] body;
     try (InputStream in = response.body().byteStream()) {
-      Encoding e = MediaTypes.encodingOf(response.header("Content-Type")).orElse(null);
-      if (e == null) {
-        return "";
-      }
-      List<RestconfErrors.RestconfError> errors = RestconfErrors.decode(in, e, limits);
-      if (errors.isEmpty()) {
-        return "";
-      }
-      RestconfErrors.RestconfError first = errors.get(0);
-      return ": " + first.errorTag() + (first.errorMessage() == null ? "" : " (" + first.errorMessage() + ")");
+      body = in.readNBytes(64 * 1024);
     } catch (IOException | RuntimeException e) {
       return "";
     }
+    Encoding e = MediaTypes.encodingOf(response.header("Content-Type"))
+        .or(() -> ConveyedInformationCms.sniff(body)).orElse(null);
+    if (e != null) {
+      try {
+        List<RestconfErrors.RestconfError> errors =
+            RestconfErrors.decode(new java.io.ByteArrayInputStream(body), e, limits);
+        if (!errors.isEmpty()) {
+          RestconfErrors.RestconfError first = errors.get(0);
+          return ": " + first.errorTag() + (first.errorMessage() == null ? "" : " (" + first.errorMessage() + ")");
+        }
+      } catch (RuntimeException ignored) {
+        // not a RESTCONF error body: show it as text
+      }
+    }
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    int nl = text.indexOf('\n');
+    text = nl >= 0 ? text.substring(0, nl) : text;
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i < text.length() && shown.length() < 200; i++) {
+      char c = text.charAt(i);
+      shown.append(c >= 0x20 && c != 0x7f ? c : '?');
+    }
+    return shown.length() == 0 ? "" : ": " + shown;
   }
 
   private String encodedSerial() {

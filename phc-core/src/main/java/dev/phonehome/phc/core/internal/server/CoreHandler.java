@@ -16,6 +16,7 @@ import dev.phonehome.phc.api.server.DeviceCredentials;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
 import dev.phonehome.phc.core.internal.codec.CodecLimits;
+import dev.phonehome.phc.core.internal.codec.ConstraintViolation;
 import dev.phonehome.phc.core.internal.codec.ConveyedInformationCms;
 import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
 import dev.phonehome.phc.core.internal.codec.MediaTypes;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,16 +85,17 @@ public final class CoreHandler implements PhoneHomeHandler {
   @Override
   public ServerResponse handle(ServerRequest request) {
     if (!inFlight.tryAcquire()) {
-      return error(503, Encoding.XML, "resource-denied", "too many requests in progress; retry later", null,
+      // RFC 8040 maps resource-denied to 409; an overloaded server is an operation that failed, retry later.
+      return error(503, errorEncoding(request), "operation-failed", "too many requests in progress; retry later",
           Map.of("Retry-After", "1"));
     }
     try {
       return route(request);
     } catch (HttpError e) {
-      return error(e.status, e.encoding, e.tag, e.getMessage(), e.path, e.headers);
+      return errorWithPath(e.status, e.encoding, e.tag, e.getMessage(), e.path, e.headers);
     } catch (RuntimeException e) {
       log.error("internal error handling {}", request, e);
-      return error(500, Encoding.XML, "operation-failed", "internal error", null, Map.of());
+      return error(500, errorEncoding(request), "operation-failed", "internal error", Map.of());
     } finally {
       inFlight.release();
     }
@@ -107,6 +110,7 @@ public final class CoreHandler implements PhoneHomeHandler {
       Encoding enc = errorEncoding(request);
       if (path.equals(GET_BOOTSTRAPPING_DATA) || path.equals(REPORT_PROGRESS)) {
         requireMethod(request, "POST", enc);
+        responseEncoding(request);
         return path.equals(GET_BOOTSTRAPPING_DATA) ? getBootstrappingData(request) : reportProgress(request);
       }
       throw new HttpError(404, enc, "invalid-value",
@@ -123,7 +127,7 @@ public final class CoreHandler implements PhoneHomeHandler {
     String rawKey = slash < 0 ? rest : rest.substring(0, slash);
     String sub = slash < 0 ? null : rest.substring(slash + 1);
     String serial = Serials.decodeKey(rawKey).orElseThrow(() -> new HttpError(400, Encoding.XML, "invalid-value",
-        "device key is not a valid serial number: '" + Serials.printable(rawKey) + "'", "device"));
+        "device key is not a valid serial number: '" + Serials.printable(rawKey) + "'", null));
     if (sub == null) {
       requireMethod(request, "GET", Encoding.XML);
       return juniperBootstrap(request, serial);
@@ -139,7 +143,7 @@ public final class CoreHandler implements PhoneHomeHandler {
   private ServerResponse juniperBootstrap(ServerRequest request, String serial) {
     String accept = request.header("Accept");
     boolean legacy = accept != null && accept.toLowerCase(Locale.ROOT).contains(JUNIPER_XML_LEGACY);
-    if (accept != null && !acceptsXml(accept)) {
+    if (MediaTypes.negotiate(accept, EnumSet.of(Encoding.XML), Encoding.XML).isEmpty()) {
       throw new HttpError(406, Encoding.XML, "invalid-value",
           "the Juniper dialect answers application/yang-data+xml only; Accept was '" + Serials.printable(accept)
               + "'", null);
@@ -148,8 +152,11 @@ public final class CoreHandler implements PhoneHomeHandler {
     ProvisioningRecord record = findForBootstrap(request, serial, Encoding.XML, Dialect.JUNIPER);
     String contentType = legacy ? JUNIPER_XML_LEGACY : Encoding.XML.mediaType();
     String key = "J|" + contentType;
+    Bytes own = record.juniperDocument();
+    // The administrator's own <device> document is served as written: every element, known to the model or not.
     ServerResponse response = cached(record, key, () -> ServerResponse.of(200, contentType,
-        JuniperXmlCodec.encodeDevice(new JuniperDevice(serial, record.conveyedInformation())), Map.of()));
+        own != null ? own.toByteArray()
+            : JuniperXmlCodec.encodeDevice(new JuniperDevice(serial, record.conveyedInformation())), Map.of()));
     progress.recordRequest(serial, Dialect.JUNIPER, request.remoteAddress());
     return response;
   }
@@ -167,7 +174,7 @@ public final class CoreHandler implements PhoneHomeHandler {
     }
     if (reports.isEmpty()) {
       throw new HttpError(400, Encoding.XML, "missing-element", "the notification has no notification-type",
-          "/notification/notification-type");
+          ErrorPaths.juniper("/notification/notification-type"));
     }
     store(request, serial, Dialect.JUNIPER, reports, Encoding.XML);
     return ServerResponse.empty(204);
@@ -176,20 +183,28 @@ public final class CoreHandler implements PhoneHomeHandler {
   // ---- RFC 8572 dialect (SPEC 2.2) -----------------------------------------------------------------------
 
   private ServerResponse getBootstrappingData(ServerRequest request) {
-    Encoding in = requestEncoding(request);
-    Encoding out = responseEncoding(request, in);
+    Encoding out = responseEncoding(request);
     String serial = authenticate(request, null, out);
     byte[] body = readBody(request, out);
+    Encoding in = requestEncoding(request, body, out);
     BootstrapRequest input;
     try {
       input = body.length == 0 ? BootstrapRequest.of(serial)
           : Rfc8572Codec.decodeBootstrapRequest(new ByteArrayInputStream(body), in, serial, codecLimits);
     } catch (PhcProtocolException e) {
-      throw malformed(e, out);
+      throw badInput(e, in, out);
     } catch (IllegalArgumentException e) {
-      throw new HttpError(400, out, "invalid-value", e.getMessage(), "ietf-sztp-bootstrap-server:input");
+      throw new HttpError(400, out, "invalid-value", e.getMessage(), ErrorPaths.rfc8572("/input", out));
     }
     ProvisioningRecord record = findForBootstrap(request, serial, out, Dialect.RFC8572);
+    if (input.signedDataPreferred() && signer == null
+        && !(record.conveyedInformation() instanceof dev.phonehome.phc.api.model.RedirectInformation)) {
+      // RFC 8572 section 7: with signed-data-preferred the server MUST return signed data or unsigned redirect
+      // information, never unsigned onboarding information. Without a signer there is no such answer here.
+      throw new HttpError(501, out, "operation-not-supported", "signed-data-preferred: this server cannot sign"
+          + " onboarding information and must not send it unsigned (RFC 8572 section 7); try another server",
+          null);
+    }
     ServerResponse response;
     if (signer != null) {
       byte[] document = cachedDocument(record, out);
@@ -210,16 +225,20 @@ public final class CoreHandler implements PhoneHomeHandler {
   }
 
   private ServerResponse reportProgress(ServerRequest request) {
-    Encoding in = requestEncoding(request);
-    Encoding out = responseEncoding(request, in);
+    Encoding out = responseEncoding(request);
     String serial = authenticate(request, null, out);
     findRecord(serial, out);
     byte[] body = readBody(request, out);
+    Encoding in = requestEncoding(request, body, out);
+    if (body.length == 0) {
+      throw new HttpError(400, out, "missing-element", "report-progress needs its input (progress-type is"
+          + " mandatory)", ErrorPaths.rfc8572("/input", out));
+    }
     ProgressReport report;
     try {
       report = Rfc8572Codec.decodeReportProgress(new ByteArrayInputStream(body), in, codecLimits);
     } catch (PhcProtocolException e) {
-      throw malformed(e, out);
+      throw badInput(e, in, out);
     }
     store(request, serial, Dialect.RFC8572, List.of(report), out);
     return ServerResponse.empty(204);
@@ -370,8 +389,20 @@ public final class CoreHandler implements PhoneHomeHandler {
         + (declared >= 0 ? "of " + declared + " bytes " : "") + "is larger than the limit of " + max + " bytes", null);
   }
 
+  /** A Juniper dialect body that does not parse or breaks a rule. */
   private static HttpError malformed(PhcProtocolException e, Encoding enc) {
-    return new HttpError(400, enc, "malformed-message", e.getMessage(), e.path());
+    String tag = e instanceof ConstraintViolation c ? c.errorTag() : "malformed-message";
+    return new HttpError(400, enc, tag, e.detail(), ErrorPaths.juniper(e.path()));
+  }
+
+  /**
+   * An RFC 8572 input that does not parse ({@code malformed-message}) or breaks a YANG rule
+   * ({@code invalid-value}, {@code missing-element}); the message names the problem once, the error-path names
+   * the node as an instance-identifier in the answer's encoding.
+   */
+  private static HttpError badInput(PhcProtocolException e, Encoding in, Encoding out) {
+    String tag = e instanceof ConstraintViolation c ? c.errorTag() : "malformed-message";
+    return new HttpError(400, out, tag, e.detail(), ErrorPaths.rfc8572(e.path(), out));
   }
 
   private static void requireMethod(ServerRequest request, String method, Encoding enc) {
@@ -382,31 +413,39 @@ public final class CoreHandler implements PhoneHomeHandler {
     }
   }
 
-  private static boolean acceptsXml(String accept) {
-    String a = accept.toLowerCase(Locale.ROOT);
-    return a.contains("xml") || a.contains("*/*") || a.contains("application/*") || a.isBlank();
-  }
-
-  private static Encoding requestEncoding(ServerRequest request) {
+  /**
+   * The encoding of a request body: its Content-Type (RFC 8040 section 5.2: required when there is a body,
+   * else 415). An empty body needs none.
+   */
+  private static Encoding requestEncoding(ServerRequest request, byte[] body, Encoding out) {
     String ct = request.header("Content-Type");
     if (ct == null) {
-      return MediaTypes.fromAccept(request.header("Accept")).orElse(Encoding.XML);
+      if (body.length == 0) {
+        return out;
+      }
+      throw new HttpError(415, out, "invalid-value", "a request body needs a Content-Type:"
+          + " application/yang-data+json or application/yang-data+xml (RFC 8040 section 5.2)", null);
     }
-    return MediaTypes.encodingOf(ct).orElseThrow(() -> new HttpError(415,
-        MediaTypes.fromAccept(request.header("Accept")).orElse(Encoding.XML), "invalid-value",
+    return MediaTypes.encodingOf(ct).orElseThrow(() -> new HttpError(415, out, "invalid-value",
         "unsupported Content-Type '" + Serials.printable(ct) + "'; use application/yang-data+json or +xml", null));
   }
 
-  private static Encoding responseEncoding(ServerRequest request, Encoding requestEncoding) {
-    return MediaTypes.fromAccept(request.header("Accept")).orElse(requestEncoding);
+  /**
+   * The encoding of the answer (RFC 8040 section 5.2): what Accept asks for, else the request's Content-Type,
+   * else XML; 406 when Accept admits neither JSON nor XML.
+   */
+  private static Encoding responseEncoding(ServerRequest request) {
+    Encoding preferred = MediaTypes.encodingOf(request.header("Content-Type")).orElse(Encoding.XML);
+    String accept = request.header("Accept");
+    return MediaTypes.negotiate(accept, EnumSet.allOf(Encoding.class), preferred).orElseThrow(() -> new HttpError(
+        406, preferred, "invalid-value", "Accept '" + Serials.printable(accept) + "' admits neither"
+            + " application/yang-data+json nor application/yang-data+xml", null));
   }
 
+  /** Errors follow Accept when it names JSON or XML, else the request's Content-Type, else XML. */
   private static Encoding errorEncoding(ServerRequest request) {
-    Optional<Encoding> e = MediaTypes.fromAccept(request.header("Accept"));
-    if (e.isPresent()) {
-      return e.get();
-    }
-    return MediaTypes.encodingOf(request.header("Content-Type")).orElse(Encoding.XML);
+    Encoding preferred = MediaTypes.encodingOf(request.header("Content-Type")).orElse(Encoding.XML);
+    return MediaTypes.negotiate(request.header("Accept"), EnumSet.allOf(Encoding.class), preferred).orElse(preferred);
   }
 
   // ---- caching -------------------------------------------------------------------------------------------
@@ -437,11 +476,18 @@ public final class CoreHandler implements PhoneHomeHandler {
 
   // ---- errors --------------------------------------------------------------------------------------------
 
-  /** An RESTCONF error answer for {@code status}, encoded in {@code encoding}. */
+  /** An RESTCONF error answer for {@code status}, encoded in {@code encoding}, without an error-path. */
   public static ServerResponse error(int status, Encoding encoding, String tag, @Nullable String message,
-      @Nullable String path, Map<String, String> headers) {
-    String type = status == 401 || status == 403 ? "protocol" : status >= 500 ? "application" : "protocol";
-    RestconfErrors.RestconfError e = new RestconfErrors.RestconfError(type, tag, message, path);
+      Map<String, String> headers) {
+    return errorWithPath(status, encoding, tag, message, null, headers);
+  }
+
+  static ServerResponse errorWithPath(int status, Encoding encoding, String tag, @Nullable String message,
+      ErrorPaths.@Nullable Path path, Map<String, String> headers) {
+    String type = status >= 500 ? "application" : "protocol";
+    RestconfErrors.RestconfError e = path == null
+        ? new RestconfErrors.RestconfError(type, tag, message, null)
+        : new RestconfErrors.RestconfError(type, tag, message, path.text(), path.prefix(), path.namespace());
     byte[] body;
     try {
       body = RestconfErrors.encode(List.of(e), encoding);
@@ -456,14 +502,14 @@ public final class CoreHandler implements PhoneHomeHandler {
     final int status;
     final Encoding encoding;
     final String tag;
-    final @Nullable String path;
+    final ErrorPaths.@Nullable Path path;
     final Map<String, String> headers;
 
-    HttpError(int status, Encoding encoding, String tag, @Nullable String message, @Nullable String path) {
+    HttpError(int status, Encoding encoding, String tag, @Nullable String message, ErrorPaths.@Nullable Path path) {
       this(status, encoding, tag, message, path, Map.of());
     }
 
-    HttpError(int status, Encoding encoding, String tag, @Nullable String message, @Nullable String path,
+    HttpError(int status, Encoding encoding, String tag, @Nullable String message, ErrorPaths.@Nullable Path path,
         Map<String, String> headers) {
       super(message, null, false, false);
       this.status = status;

@@ -253,7 +253,7 @@ public final class JettyEngine implements AutoCloseable {
       try {
         ex.execute(task);
       } catch (RejectedExecutionException e) {
-        write(CoreHandler.error(503, Encoding.XML, "resource-denied", "server busy; retry later", null,
+        write(CoreHandler.error(503, Encoding.XML, "operation-failed", "server busy; retry later",
             Map.of("Retry-After", "1")), resp, callback);
       }
     }
@@ -265,13 +265,13 @@ public final class JettyEngine implements AutoCloseable {
     protected void generateResponse(Request request, Response response, int code, String message,
         Throwable cause, Callback callback) throws IOException {
       JettyEngine.write(CoreHandler.error(code, Encoding.XML, code >= 500 ? "operation-failed" : "malformed-message",
-          message, null, Map.of()), response, callback);
+          message, Map.of()), response, callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
       ServerResponse r = CoreHandler.error(status, Encoding.XML, status == 413 || status == 414 || status == 431
-          ? "too-big" : "malformed-message", reason, null, Map.of());
+          ? "too-big" : "malformed-message", reason, Map.of());
       fields.put(HttpHeader.CONTENT_TYPE, Encoding.XML.mediaType());
       return ByteBuffer.wrap(r.body());
     }

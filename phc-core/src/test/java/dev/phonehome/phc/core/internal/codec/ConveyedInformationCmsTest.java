@@ -98,10 +98,24 @@ class ConveyedInformationCmsTest {
 
   @Test
   void otherContentTypesAreRefusedNamingTheOid() throws Exception {
-    byte[] data = new ContentInfo(new ASN1ObjectIdentifier("1.2.840.113549.1.7.1"), new DEROctetString(DOC)).getEncoded();
-    assertThatThrownBy(() -> ConveyedInformationCms.unwrap(Bytes.of(data)))
+    byte[] digested = new ContentInfo(new ASN1ObjectIdentifier("1.2.840.113549.1.7.5"), new DEROctetString(DOC))
+        .getEncoded();
+    assertThatThrownBy(() -> ConveyedInformationCms.unwrap(Bytes.of(digested)))
         .isInstanceOf(PhcProtocolException.class)
-        .hasMessageContaining("1.2.840.113549.1.7.1");
+        .hasMessageContaining("1.2.840.113549.1.7.5");
+  }
+
+  @Test
+  void idDataContentIsReadWithTheEncodingTheDocumentShows() throws Exception {
+    byte[] data = new ContentInfo(new ASN1ObjectIdentifier("1.2.840.113549.1.7.1"), new DEROctetString(DOC)).getEncoded();
+    dev.phonehome.phc.core.trust.ConveyedDocument u = ConveyedInformationCms.unwrap(Bytes.of(data));
+    assertThat(u.document()).isEqualTo(DOC);
+    assertThat(u.signed()).isFalse();
+    byte[] neither = new ContentInfo(new ASN1ObjectIdentifier("1.2.840.113549.1.7.1"),
+        new DEROctetString("plain text".getBytes(java.nio.charset.StandardCharsets.UTF_8))).getEncoded();
+    assertThatThrownBy(() -> ConveyedInformationCms.unwrap(Bytes.of(neither)))
+        .isInstanceOf(PhcProtocolException.class)
+        .hasMessageContaining("id-data").hasMessageContaining("neither JSON nor XML");
   }
 
   @Test

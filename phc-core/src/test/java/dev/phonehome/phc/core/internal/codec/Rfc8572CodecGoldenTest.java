@@ -36,6 +36,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Documents shaped like RFC 8572's examples (sections 6.3 and 7.2), plus our VC augmentation. */
 class Rfc8572CodecGoldenTest {
   static final Bytes CMS = Bytes.fromBase64("MIIBCgKCAQEAwg==");
+  /** A real (empty) degenerate CMS SignedData: report-progress checks that a trust-anchor-cert is one. */
+  static final Bytes SIGNED_DATA = Bytes.fromBase64("MCMGCSqGSIb3DQEHAqAWMBQCAQExADALBgkqhkiG9w0BBwExAA==");
   static final Bytes PRE = Bytes.utf8("#!/bin/sh\necho pre\n");
   static final Bytes POST = Bytes.utf8("#!/bin/sh\necho post\n");
   static final Bytes CONFIG = Bytes.utf8("<configuration><system><host-name>sw1</host-name></system></configuration>");
@@ -126,7 +128,7 @@ class Rfc8572CodecGoldenTest {
     ProgressReport expected = ProgressReport.builder(ProgressType.BOOTSTRAP_COMPLETE)
         .message("example message")
         .addSshHostKey(new SshHostKey("ssh-rsa", Bytes.utf8("AAAAB3NzaC1yc2EAAAADAQAB")))
-        .addTrustAnchorCert(CMS)
+        .addTrustAnchorCert(SIGNED_DATA)
         .build();
     ProgressReport decoded = Rfc8572Codec.decodeReportProgress(Golden.stream(f), e, CodecLimits.DEFAULT);
     assertThat(decoded).isEqualTo(expected);
@@ -170,6 +172,17 @@ class Rfc8572CodecGoldenTest {
   @EnumSource(Encoding.class)
   void onboardingInformationLikeTheRfcExample(Encoding e) {
     roundTrip(file("onboarding-information", e), e, RFC_ONBOARDING);
+  }
+
+  @Test
+  void identityPrefixTheRfcExampleLeavesUndeclaredIsStillRead() {
+    // RFC 8572's own XML examples write ietf-sztp-conveyed-info:sha-256 without declaring the prefix; phc
+    // declares every prefix it writes, and reads the example spelling as the same identity.
+    ConveyedInformation decoded = Rfc8572Codec.decodeConveyedInformation(
+        Golden.bytes("rfc8572/onboarding-information-rfc-spelling.xml"), Encoding.XML, CodecLimits.DEFAULT);
+    assertThat(decoded).isEqualTo(RFC_ONBOARDING);
+    assertThat(utf8(Rfc8572Codec.encodeConveyedInformation(decoded, Encoding.XML)))
+        .isEqualTo(Golden.text("rfc8572/onboarding-information.xml"));
   }
 
   @ParameterizedTest
