@@ -12,7 +12,7 @@ import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
 import dev.phonehome.phc.core.internal.engine.BootstrapTransport;
 import dev.phonehome.phc.core.internal.engine.EngineState;
 import dev.phonehome.phc.core.internal.engine.HttpBootstrapTransport;
-import dev.phonehome.phc.core.internal.trust.ConveyedInformationVerifier;
+import dev.phonehome.phc.core.trust.ConveyedInformationVerifier;
 import dev.phonehome.phc.testkit.pki.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,8 +46,8 @@ final class Device implements AutoCloseable {
     return transport.fetch(new EngineState.Server(url, null), request);
   }
 
-  void report(String url, ProgressReport report) {
-    transport.report(new EngineState.Server(url, null), report);
+  BootstrapTransport.ReportOutcome report(String url, ProgressReport report) {
+    return transport.report(new EngineState.Server(url, null), report);
   }
 
   @Override

@@ -19,7 +19,7 @@ import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
 import dev.phonehome.phc.core.internal.engine.BootstrapTransport;
 import dev.phonehome.phc.core.internal.trust.Cms;
-import dev.phonehome.phc.core.internal.trust.VoucherCodec;
+import dev.phonehome.phc.core.trust.VoucherCodec;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
 import dev.phonehome.phc.testkit.pki.TestPki;
 import java.io.ByteArrayInputStream;

@@ -11,7 +11,7 @@ import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.conformance.ScriptedHttpsServer.Reply;
 import dev.phonehome.phc.core.internal.codec.ConstraintViolation;
-import dev.phonehome.phc.core.internal.engine.ProgressNotAcknowledgedException;
+import dev.phonehome.phc.core.internal.engine.BootstrapTransport.ReportOutcome;
 import dev.phonehome.phc.testkit.pki.TestPki;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -53,27 +53,29 @@ class Rfc8572Section5_6Test {
   @ValueSource(ints = {200, 201})
   void bootstrapInitiatedAnsweredOtherThan204IsAnError(int status) {
     reportAnswered(status);
-    assertThatThrownBy(() -> device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "m")))
-        .isInstanceOfSatisfying(ProgressNotAcknowledgedException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(status);
-          assertThat(e.progressType()).isEqualTo(ProgressType.BOOTSTRAP_INITIATED);
-        })
-        .hasMessageContaining("RFC 8572 section 5.6 requires 204 No Content");
+    ReportOutcome o = device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "m"));
+    assertThat(o).isInstanceOfSatisfying(ReportOutcome.Refused.class, r -> {
+      assertThat(r.httpStatus()).isEqualTo(status);
+      assertThat(r.serverMessage()).contains("bootstrap-initiated")
+          .contains("RFC 8572 section 5.6 requires 204 No Content");
+    });
   }
 
   @ParameterizedTest
   @ValueSource(ints = {200, 201})
   void bootstrapCompleteAnsweredOtherThan204IsAnError(int status) {
     reportAnswered(status);
-    assertThatThrownBy(() -> device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_COMPLETE, "m")))
-        .isInstanceOf(ProgressNotAcknowledgedException.class);
+    assertThat(device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_COMPLETE, "m")))
+        .isInstanceOf(ReportOutcome.Refused.class);
   }
 
   @Test
   void bootstrapInitiatedAndCompleteAnswered204AreDelivered() throws InterruptedException {
     reportAnswered(204);
-    device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "m"));
-    device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_COMPLETE, "m"));
+    assertThat(device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "m")))
+        .isInstanceOf(ReportOutcome.Delivered.class);
+    assertThat(device.report(server.url(), ProgressReport.of(ProgressType.BOOTSTRAP_COMPLETE, "m")))
+        .isInstanceOf(ReportOutcome.Delivered.class);
     assertThat(server.take().text()).contains("\"progress-type\": \"bootstrap-initiated\"");
   }
 
@@ -81,7 +83,8 @@ class Rfc8572Section5_6Test {
   @ValueSource(ints = {200, 201, 204})
   void otherReportsAreDeliveredOnAny2xxOfRestconf(int status) {
     reportAnswered(status);
-    device.report(server.url(), ProgressReport.of(ProgressType.CONFIG_COMPLETE, "m"));
+    assertThat(device.report(server.url(), ProgressReport.of(ProgressType.CONFIG_COMPLETE, "m")))
+        .isInstanceOf(ReportOutcome.Delivered.class);
   }
 
   @Test

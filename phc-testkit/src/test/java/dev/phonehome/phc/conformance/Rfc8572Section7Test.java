@@ -91,7 +91,7 @@ class Rfc8572Section7Test {
     BootstrappingData data = Rfc8572Codec.decodeBootstrappingData(new ByteArrayInputStream(a.body()), Encoding.JSON,
         CodecLimits.DEFAULT);
     assertThat(data.isSigned()).isFalse();
-    ConveyedInformationCms.Unwrapped doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
+    dev.phonehome.phc.core.trust.ConveyedDocument doc = ConveyedInformationCms.unwrap(data.conveyedInformation());
     assertThat(Rfc8572Codec.decodeConveyedInformation(doc.document(), doc.encoding(), CodecLimits.DEFAULT))
         .isInstanceOf(RedirectInformation.class);
   }
