@@ -58,7 +58,8 @@ import org.xml.sax.SAXException;
 /**
  * {@link DeviceOperations} for a Junos device or Virtual Chassis over NETCONF/SSH (Junos XML RPCs). The
  * device fetches images itself ({@link ImageStaging#DEVICE_FETCHES}: {@code file-copy} from the URL, then
- * {@code get-checksum-information} for every digest).
+ * the device's own checksum for every digest: {@code get-checksum-information} (MD5),
+ * {@code get-sha1-checksum-information}, {@code get-sha256-checksum-information}).
  *
  * <p>The RPCs used, per operation:
  * <ul>
@@ -66,7 +67,7 @@ import org.xml.sax.SAXException;
  *       {@code <command>show version invoke-on all-routing-engines</command>} (versions per {@code fpcN}/
  *       {@code memberN}); devices without VC support: {@code get-chassis-inventory} and
  *       {@code get-software-information}.
- *   <li>{@link #fetchImage}: {@code file-copy}, {@code get-checksum-information} per digest, {@code file-delete}
+ *   <li>{@link #fetchImage}: {@code file-copy}, a checksum RPC per digest, {@code file-delete}
  *       on a mismatch.
  *   <li>{@link #installImage}: {@code request-package-add} with {@code <member>}.
  *   <li>{@link #reboot}: {@code request-reboot} with {@code <member>}, one per member, the session's own
@@ -308,20 +309,19 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     }
     int verified = 0;
     for (ImageVerification v : fetch.verifications()) {
-      String type = checksumType(v.algorithm());
-      if (type == null) {
+      String rpc = checksumRpc(v.algorithm());
+      if (rpc == null) {
         log.warn("fetch-image: Junos has no {} file checksum; that digest of {} is not checked on the device",
             v.algorithm().jcaName(), path);
         continue;
       }
-      RpcReply sum = call("fetch-image", null, "<get-checksum-information><path>" + escape(path) + "</path>"
-          + "<type>" + type + "</type></get-checksum-information>", config.checksumTimeout);
-      if (sum.hasErrors()) {
+      String actual;
+      try {
+        actual = deviceChecksum("fetch-image", path, v.algorithm());
+      } catch (PhcDeviceException e) {
         deleteQuietly(path);
-        throw new PhcDeviceException("fetch-image", null, type + " checksum of " + path + " failed: "
-            + RpcReply.describe(sum.errors()));
+        throw e;
       }
-      String actual = JunosReplies.checksum(sum.root(), path);
       String expected = v.value().hex();
       if (!actual.equals(expected)) {
         deleteQuietly(path);
@@ -338,13 +338,26 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     return new StagedImage(path, -1);
   }
 
-  private static @Nullable String checksumType(HashAlgorithm a) {
+  /** The Junos RPC that computes a file checksum with this algorithm on the device, or null when there is none. */
+  static @Nullable String checksumRpc(HashAlgorithm a) {
     return switch (a) {
-      case MD5 -> "md5";
-      case SHA_1 -> "sha1";
-      case SHA_256 -> "sha256";
+      case MD5 -> "get-checksum-information";       // file checksum md5
+      case SHA_1 -> "get-sha1-checksum-information"; // file checksum sha1
+      case SHA_256 -> "get-sha256-checksum-information"; // file checksum sha-256
       case SHA_512 -> null;
     };
+  }
+
+  /** The device's own checksum of a file, lower-case hex. */
+  private String deviceChecksum(String op, String path, HashAlgorithm algorithm) {
+    String rpc = Objects.requireNonNull(checksumRpc(algorithm), "no Junos checksum RPC for " + algorithm);
+    RpcReply sum = call(op, null, "<" + rpc + "><path>" + escape(path) + "</path></" + rpc + ">",
+        config.checksumTimeout);
+    if (sum.hasErrors()) {
+      throw new PhcDeviceException(op, null, algorithm.jcaName() + " checksum of " + path + " on the device failed: "
+          + RpcReply.describe(sum.errors()));
+    }
+    return JunosReplies.checksum(sum.root(), path);
   }
 
   private void deleteQuietly(String path) {

@@ -32,14 +32,21 @@ import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 
 /**
- * A simulated Junos Virtual Chassis that speaks NETCONF over SSH on loopback, like MockWebServer for Junos.
- * It binds {@code 127.0.0.1} on a free port, serves the SSH subsystem {@code netconf} (Junos hello, {@code ]]>]]>}
- * framing, RFC 6242 chunked framing when the client also offers base:1.1) and answers Junos XML RPCs from a
- * {@link VirtualChassisModel} (the same model a {@code FakeVirtualChassis} uses): members and roles, versions,
- * device-side image download and checksums, installs, reboots in virtual time (rebooting the primary ends
- * every session: the VC has moved the primary role; connections while no member is primary are dropped),
- * configuration load and commit, role pinning through {@code mastership-priority}, files, a shell for scripts
- * and {@code logger}. It records every RPC ({@link #recordedRpcs()}).
+ * A simulated Junos Virtual Chassis that speaks NETCONF over SSH, like MockWebServer for Junos. It binds
+ * {@code 127.0.0.1} on a free port (or a fixed {@link Builder#port port}), serves the SSH subsystem
+ * {@code netconf} (Junos hello, {@code ]]>]]>} framing, RFC 6242 chunked framing when the client also offers
+ * base:1.1) and answers Junos XML RPCs from a {@link VirtualChassisModel} (the same model a
+ * {@code FakeVirtualChassis} uses): members and roles, versions, device-side image download and checksums,
+ * installs, reboots in virtual time (rebooting the primary ends every session: the VC has moved the primary
+ * role; connections while no member is primary are dropped), configuration, role pinning through
+ * {@code mastership-priority}, a file system per member, a shell for scripts and {@code logger}. It records
+ * every RPC ({@link #recordedRpcs()}); {@link #supportedRpcs()} lists the RPCs it answers.
+ *
+ * <p>Files are written as Junos writes them, not atomically: {@code file-put} deletes then writes,
+ * {@code file-copy} rewrites in place, {@code file-rename} is atomic. Inject
+ * {@link JunosSimulationFault.PowerLossDuringWrite} or {@link JunosSimulationFault.PowerLossOn} to cut the
+ * power at those points and test a client's write-new-then-rename logic. Errors are shaped like Junos'
+ * {@code <rpc-error>} (error-type, error-tag, message, {@code bad-element}).
  *
  * <pre>{@code
  * VirtualChassisModel vc = VirtualChassisModel.builder().clock(clock)
@@ -60,7 +67,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
   static final String NETCONF_NS = "urn:ietf:params:xml:ns:netconf:base:1.0";
 
   /** Immutable device settings plus the live fault list. */
-  record Settings(String hostName, String statePath, boolean legacyVersionFormat, boolean chunkedFraming,
+  record Settings(String hostName, boolean legacyVersionFormat, boolean chunkedFraming,
       boolean virtualChassisCapable, List<JunosSimulationFault> faults) {}
 
   private final VirtualChassisModel model;
@@ -69,6 +76,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
   private final String password;
   private final @Nullable PublicKey authorizedKey;
   private final KeyPair hostKey;
+  private final String bindAddress;
   private final SshServer sshd;
   private final JunosRpcHandler handler;
   private final List<RecordedRpc> recorded = new CopyOnWriteArrayList<>();
@@ -83,16 +91,17 @@ public final class SimulatedJunosDevice implements AutoCloseable {
 
   private SimulatedJunosDevice(Builder b) {
     this.model = b.model;
-    this.settings = new Settings(b.hostName, b.statePath, b.legacyVersionFormat, b.chunkedFraming,
+    this.settings = new Settings(b.hostName, b.legacyVersionFormat, b.chunkedFraming,
         b.virtualChassisCapable, new CopyOnWriteArrayList<>(b.faults));
     this.username = b.username;
     this.password = b.password;
     this.authorizedKey = b.authorizedKey;
-    this.hostKey = generateHostKey();
-    this.handler = new JunosRpcHandler(model, settings);
+    this.hostKey = b.hostKey != null ? b.hostKey : generateHostKey();
+    this.bindAddress = b.bindAddress;
+    this.handler = new JunosRpcHandler(new SimState(model, settings, this::dropSessions));
     this.sshd = SshServer.setUpDefaultServer();
-    sshd.setHost("127.0.0.1");
-    sshd.setPort(0);
+    sshd.setHost(b.bindAddress);
+    sshd.setPort(b.port);
     sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     sshd.setPasswordAuthenticator((user, pw, s) -> username.equals(user) && password.equals(pw));
     sshd.setPublickeyAuthenticator((user, key, s) ->
@@ -129,14 +138,15 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     try {
       sshd.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the simulated Junos device", e);
+      throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + sshd.getPort() + ": " + e.getMessage(), e);
     }
-    log.debug("simulated Junos device on 127.0.0.1:{}", sshd.getPort());
+    log.debug("simulated Junos device on {}:{}", bindAddress, sshd.getPort());
     return this;
   }
 
+  /** The address to connect to: the bind address ({@code 127.0.0.1} unless set on the builder). */
   public String host() {
-    return "127.0.0.1";
+    return bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
   }
 
   public int port() {
@@ -154,6 +164,27 @@ public final class SimulatedJunosDevice implements AutoCloseable {
   /** The SSH host key, to pin in the client. */
   public PublicKey hostKey() {
     return hostKey.getPublic();
+  }
+
+  /** The host key's fingerprint as OpenSSH prints it ({@code SHA256:...}), to compare on first connection. */
+  public String hostKeyFingerprint() {
+    return KeyUtils.getFingerPrint(hostKey.getPublic());
+  }
+
+  /** The host key as an OpenSSH {@code known_hosts} line for {@code [host]:port}. */
+  public String knownHostsLine() {
+    try {
+      StringBuilder b = new StringBuilder("[").append(host()).append("]:").append(port()).append(' ');
+      org.apache.sshd.common.config.keys.PublicKeyEntry.appendPublicKeyEntry(b, hostKey.getPublic());
+      return b.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every RPC name the device answers (Junos and NETCONF operations), sorted. */
+  public java.util.SortedSet<String> supportedRpcs() {
+    return handler.rpcNames();
   }
 
   public VirtualChassisModel model() {
@@ -227,6 +258,8 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     private final SimFraming framing = new SimFraming(64 * 1024 * 1024);
     private int id;
     private int primaryAtStart;
+    private int bootAtStart;
+    private String user = username;
     private volatile boolean ended;
 
     @Override
@@ -257,6 +290,8 @@ public final class SimulatedJunosDevice implements AutoCloseable {
         return;
       }
       primaryAtStart = primary.getAsInt();
+      bootAtStart = model.bootCount(primaryAtStart);
+      user = channel.getSession().getUsername() == null ? username : channel.getSession().getUsername();
       id = sessionIds.incrementAndGet();
       sessions.add(this);
       threads.execute(this::run);
@@ -329,22 +364,23 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     private boolean onRpc(String xml) throws IOException {
       Element rpc;
       try {
-        rpc = JunosRpcHandler.parse(xml);
+        rpc = SimXml.parse(xml);
       } catch (Exception e) {
-        send(reply("", JunosRpcHandler.rpcError("malformed-message", "xml parse error: " + e.getMessage())), framing.chunked());
+        send(reply("", RpcFailure.rpcError("rpc", "malformed-message", "error", "syntax error: not well-formed XML",
+            null, null)), framing.chunked());
         return true;
       }
       String messageId = rpc.getAttribute("message-id");
-      List<Element> ops = JunosRpcHandler.children(rpc);
-      if (!JunosRpcHandler.localName(rpc).equals("rpc") || ops.isEmpty()) {
-        send(reply(messageId, JunosRpcHandler.rpcError("malformed-message", "expected <rpc> with an operation")),
-            framing.chunked());
+      List<Element> ops = SimXml.children(rpc);
+      if (!SimXml.localName(rpc).equals("rpc") || ops.isEmpty()) {
+        send(reply(messageId, RpcFailure.rpcError("rpc", "operation-failed", "error", "syntax error, expecting <rpc>",
+            SimXml.localName(rpc), null)), framing.chunked());
         return true;
       }
       Element op = ops.get(0);
-      String name = JunosRpcHandler.localName(op);
+      String name = SimXml.localName(op);
       String recordedName = name.equals("command") ? "command:" + op.getTextContent().strip().replaceAll("\\s+", " ") : name;
-      Element member = JunosRpcHandler.firstChild(op, "member");
+      Element member = SimXml.firstChild(op, "member");
       int memberArg = -1;
       if (member != null) {
         try {
@@ -355,17 +391,18 @@ public final class SimulatedJunosDevice implements AutoCloseable {
       }
       recorded.add(new RecordedRpc(model.clock().instant(), id, recordedName, memberArg, xml));
       OptionalInt primaryNow = model.primaryMemberId();
-      if (primaryNow.isEmpty() || primaryNow.getAsInt() != primaryAtStart) {
-        return false; // the member this session ran on is no longer primary: it rebooted
+      if (primaryNow.isEmpty() || primaryNow.getAsInt() != primaryAtStart
+          || model.bootCount(primaryAtStart) != bootAtStart) {
+        return false; // the member this session ran on is no longer primary, or rebooted
       }
       if (dropFault(name)) {
         return false;
       }
-      JunosRpcHandler.Outcome outcome = handler.handle(op, name, primaryAtStart);
-      if (outcome.replyBody() == null) {
+      Reply outcome = handler.handle(op, name, new SimSession(id, primaryAtStart, user));
+      if (outcome.body() == null) {
         return false;
       }
-      send(reply(messageId, warnings(name) + outcome.replyBody()), framing.chunked());
+      send(reply(messageId, warnings(name) + outcome.body()), framing.chunked());
       return !outcome.closeAfter();
     }
 
@@ -386,8 +423,8 @@ public final class SimulatedJunosDevice implements AutoCloseable {
       StringBuilder b = new StringBuilder();
       for (JunosSimulationFault f : settings.faults()) {
         if (f instanceof JunosSimulationFault.Warning w && w.rpcName().equals(name)) {
-          b.append("<rpc-error><error-type>application</error-type><error-severity>warning</error-severity>")
-              .append("<error-message>\n").append(JunosRpcHandler.esc(w.message())).append("\n</error-message></rpc-error>");
+          b.append(RpcFailure.rpcError("protocol", "operation-failed", "warning", w.message(), null, null))
+              .append('\n');
         }
       }
       return b.toString();
@@ -395,7 +432,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
 
     private String reply(String messageId, String body) {
       return "<rpc-reply xmlns=\"" + NETCONF_NS + "\" xmlns:junos=\"" + JunosRpcHandler.JUNOS_NS + "\""
-          + (messageId.isEmpty() ? "" : " message-id=\"" + JunosRpcHandler.esc(messageId) + "\"") + ">\n" + body
+          + (messageId.isEmpty() ? "" : " message-id=\"" + SimXml.esc(messageId) + "\"") + ">\n" + body
           + "\n</rpc-reply>\n";
     }
 
@@ -446,7 +483,9 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     private String password = "phc-lab-password";
     private @Nullable PublicKey authorizedKey;
     private String hostName = "vc-sim";
-    private String statePath = "/var/tmp/phc-state";
+    private String bindAddress = "127.0.0.1";
+    private int port;
+    private @Nullable KeyPair hostKey;
     private boolean legacyVersionFormat;
     private boolean chunkedFraming = true;
     private boolean virtualChassisCapable = true;
@@ -474,9 +513,27 @@ public final class SimulatedJunosDevice implements AutoCloseable {
       return this;
     }
 
-    /** Where the binding stores engine state (default {@code /var/tmp/phc-state}, as JunosDeviceOperations). */
-    public Builder statePath(String statePath) {
-      this.statePath = Objects.requireNonNull(statePath, "statePath");
+    /**
+     * A fixed TCP port (default 0: a free port chosen at start, which tests should keep using: other builds
+     * may run the same tests at the same time). Fails at {@link #start()} when the port is taken.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The address to listen on (default {@code 127.0.0.1}, loopback only). */
+    public Builder bindAddress(String address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The SSH host key (default: a new EC P-256 key per device). */
+    public Builder hostKey(KeyPair hostKey) {
+      this.hostKey = Objects.requireNonNull(hostKey, "hostKey");
       return this;
     }
 
@@ -507,7 +564,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
       return this;
     }
 
-    /** Builds and binds 127.0.0.1 on a free port. */
+    /** Builds and binds (127.0.0.1 on a free port unless set otherwise). */
     public SimulatedJunosDevice start() {
       return new SimulatedJunosDevice(this).start();
     }

@@ -93,8 +93,11 @@ public final class VirtualChassisModel {
     if (b.members.isEmpty()) {
       throw new IllegalStateException("a Virtual Chassis needs at least one member");
     }
+    Instant built = clock.instant();
     for (Builder.MemberSpec s : b.members.values()) {
-      members.put(s.memberId, new Member(s.memberId, s.serial, s.model, s.version));
+      Member m = new Member(s.memberId, s.serial, s.model, s.version);
+      m.bootedAt = built;
+      members.put(s.memberId, m);
     }
     int primary = b.primary != null ? b.primary : members.firstKey();
     if (!members.containsKey(primary)) {
@@ -239,6 +242,21 @@ public final class VirtualChassisModel {
     return Optional.ofNullable(require(memberId, "stored-state").files.get(STATE_PATH));
   }
 
+  /**
+   * How often a member has booted since the model was built (1 after the build; each rejoin after a reboot or a
+   * power loss adds one). A session opened on a member is gone once this changes.
+   */
+  public synchronized int bootCount(int memberId) {
+    settle();
+    return require(memberId, "boot-count").boots;
+  }
+
+  /** When a member last booted (when the model was built, for members up since then). */
+  public synchronized Instant bootedAt(int memberId) {
+    settle();
+    return require(memberId, "booted-at").bootedAt;
+  }
+
   /** A small file on one member's flash (scripts, engine state), if any; files survive the member's reboots. */
   public synchronized Optional<Bytes> memberFile(int memberId, String path) {
     settle();
@@ -307,6 +325,7 @@ public final class VirtualChassisModel {
       throw new IllegalStateException("member " + memberId + " exists");
     }
     Member m = new Member(memberId, serial, model, version);
+    m.bootedAt = clock.instant();
     members.put(memberId, m);
     log("member-added", "member=" + memberId + " serial=" + serial);
     join(m);
@@ -454,6 +473,30 @@ public final class VirtualChassisModel {
     pins = null;
     log("unpin-roles", "");
     crashAfter("unpin-roles");
+  }
+
+  /**
+   * The whole VC loses power now: every present member goes down at once (nothing is shut down cleanly) and
+   * boots again after the reboot time; the first member back takes the primary role. Files keep what was
+   * written before the cut (a write in progress leaves what its writer wrote so far). Staged images take effect.
+   */
+  public synchronized void powerLoss() {
+    settle();
+    log("power-loss", "");
+    Instant back = clock.instant().plus(rebootTime);
+    for (Member m : members.values()) {
+      if (!m.present || !m.cabled) {
+        continue;
+      }
+      m.present = false;
+      m.role = null;
+      log("member-down", "member=" + m.id);
+      at(back, () -> {
+        if (m.cabled && !m.present) {
+          join(m);
+        }
+      });
+    }
   }
 
   /** Loads configuration into the candidate; REPLACE discards what the candidate held. */
@@ -691,6 +734,24 @@ public final class VirtualChassisModel {
     return f;
   }
 
+  /** Copies a file of the image store (no-op when absent). */
+  public synchronized void copyFile(String from, String to) {
+    StoredFile f = files.get(from);
+    if (f != null) {
+      files.put(to, new StoredFile(to, f.size(), f.digests()));
+      log("copy-file", "from=" + from + " to=" + to);
+    }
+  }
+
+  /** Renames a file of the image store atomically (no-op when absent). */
+  public synchronized void renameFile(String from, String to) {
+    StoredFile f = files.remove(from);
+    if (f != null) {
+      files.put(to, new StoredFile(to, f.size(), f.digests()));
+      log("rename-file", "from=" + from + " to=" + to);
+    }
+  }
+
   /** Deletes a file (no-op when absent). */
   public synchronized void deleteFile(String path) {
     if (files.remove(path) != null) {
@@ -746,6 +807,10 @@ public final class VirtualChassisModel {
   }
 
   private void join(Member m) {
+    if (!m.present) {
+      m.boots++;
+      m.bootedAt = currentEventTime != null ? currentEventTime : clock.instant();
+    }
     m.present = true;
     if (m.stagedVersion != null) {
       m.version = m.stagedVersion;
@@ -1013,6 +1078,8 @@ public final class VirtualChassisModel {
     @Nullable MemberRole role = MemberRole.LINECARD;
     boolean present = true;
     boolean cabled = true;
+    int boots = 1;
+    Instant bootedAt = Instant.EPOCH;
     /** Small files on the member's flash (survive reboots; wiped by zeroize). */
     final Map<String, Bytes> files = new LinkedHashMap<>();
 

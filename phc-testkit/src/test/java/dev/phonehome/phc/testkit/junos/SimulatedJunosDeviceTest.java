@@ -116,7 +116,7 @@ class SimulatedJunosDeviceTest {
       assertThat(reply).contains("<rpc-reply xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"",
           "xmlns:junos=\"http://xml.juniper.net/junos/", "message-id=\"m-42\"",
           "<member-list junos:style=\"single-slot\">",
-          "<member-id>1</member-id><fpc-slot>(FPC 1)</fpc-slot><member-serial-number>PE1</member-serial-number>",
+          "<member-id>1</member-id>\n<fpc-slot>(FPC 1)</fpc-slot>\n<member-serial-number>PE1</member-serial-number>",
           "<member-role>Master*</member-role>", "<member-role>Backup</member-role>", "<member-role>Linecard</member-role>");
       assertThat(device.rpcSummaries()).containsExactly("get-virtual-chassis-information");
     }

@@ -122,4 +122,46 @@ class VirtualChassisModelTest {
     vc.addMember(5, "PE5", "ex4300-48p", "21.4R1.12");
     assertThat(vc.member(5).orElseThrow().role()).isEqualTo(MemberRole.LINECARD);
   }
+
+  @Test
+  void everyMemberHasItsOwnFilesAndEngineStateIsTheFileAtTheStatePath() {
+    VirtualChassisModel vc = fourMembers();
+    vc.writeMemberFile(2, "/var/tmp/a", Bytes.utf8("on 2"));
+    assertThat(vc.memberFile(2, "/var/tmp/a")).hasValue(Bytes.utf8("on 2"));
+    assertThat(vc.memberFile(3, "/var/tmp/a")).isEmpty();
+    vc.persistState(3, Bytes.utf8("state"));
+    assertThat(vc.memberFile(3, VirtualChassisModel.STATE_PATH)).hasValue(Bytes.utf8("state"));
+    vc.renameMemberFile(2, "/var/tmp/a", VirtualChassisModel.STATE_PATH);
+    assertThat(vc.storedState(2)).hasValue(Bytes.utf8("on 2"));
+    assertThat(vc.loadState()).hasValue(Bytes.utf8("on 2"));
+    assertThatThrownBy(() -> vc.renameMemberFile(2, "/var/tmp/a", "/var/tmp/b")).isInstanceOf(PhcDeviceException.class);
+    assertThat(vc.deleteMemberFile(3, VirtualChassisModel.STATE_PATH)).isTrue();
+    assertThat(vc.storedState(3)).isEmpty();
+  }
+
+  @Test
+  void aMemberThatIsDownTakesNoWrites() {
+    VirtualChassisModel vc = fourMembers();
+    vc.reboot(List.of(0));
+    assertThatThrownBy(() -> vc.writeMemberFile(0, "/var/tmp/x", Bytes.utf8("x")))
+        .isInstanceOf(PhcDeviceException.class).hasMessageContaining("member 0 is not present");
+  }
+
+  @Test
+  void aPowerLossTakesEveryMemberDownAtOnceAndFilesSurviveIt() {
+    VirtualChassisModel vc = fourMembers();
+    vc.writeMemberFile(2, "/var/tmp/kept", Bytes.utf8("kept"));
+    int bootsBefore = vc.bootCount(2);
+    vc.powerLoss();
+    assertThat(vc.members()).noneMatch(VcMember::isPresent);
+    assertThat(vc.primaryMemberId()).isEmpty();
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(vc.members()).allMatch(VcMember::isPresent);
+    assertThat(vc.primaryMemberId()).hasValue(0);
+    assertThat(vc.bootCount(2)).isEqualTo(bootsBefore + 1);
+    assertThat(vc.bootedAt(2)).isEqualTo(clock.instant());
+    assertThat(vc.memberFile(2, "/var/tmp/kept")).hasValue(Bytes.utf8("kept"));
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(vc.backupMemberId()).isPresent();
+  }
 }
