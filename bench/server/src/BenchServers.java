@@ -28,9 +28,10 @@ import javax.net.ssl.SSLParameters;
  * same with the JDK's TLS on jdkPort+1, and (3) the JDK's HttpsServer (sun.net.httpserver.nodelay=true) serving
  * the same response bytes, the engine alternative measured for the choice. Both use the PKCS12 key and certificate given, TLS 1.3 only.
  *
- * usage: BenchServers keystore.p12 password phcPort jdkPort responseFile
- * Writes the embedded server's response body to responseFile (fetched through the handler), then serves
- * until killed.
+ * usage: BenchServers keystore.p12 password responseFile
+ * Binds ephemeral ports on 127.0.0.1 (several worktrees may run this benchmark at once), writes the embedded
+ * server's response body to responseFile (fetched through the handler), prints one line
+ * {@code READY phc=<port> phcjdktls=<port> jdk=<port> ...}, then serves until killed.
  */
 public final class BenchServers {
   public static void main(String[] args) throws Exception {
@@ -42,8 +43,6 @@ public final class BenchServers {
     kmf.init(ks, args[1].toCharArray());
     SSLContext ctx = SSLContext.getInstance("TLSv1.3");
     ctx.init(kmf.getKeyManagers(), null, null);
-    int phcPort = Integer.parseInt(args[2]);
-    int jdkPort = Integer.parseInt(args[3]);
 
     OnboardingInformation info = OnboardingInformation.builder()
         .bootImage(BootImage.builder().name("jinstall-ex-4300-21.4R3.15-signed.tgz")
@@ -60,7 +59,7 @@ public final class BenchServers {
         .records(new InMemoryProvisioningRecords().put("BENCH0001", info))
         .keyManagerFactory(kmf)
         .limits(ServerLimits.DEFAULT.withMaxConcurrentRequests(4096))
-        .bind("127.0.0.1", phcPort)
+        .bind("127.0.0.1", 0)
         .build()
         .start();
     // The same engine with the JDK's TLS (a user who brings an SSLContext), for comparison.
@@ -68,7 +67,7 @@ public final class BenchServers {
         .records(new InMemoryProvisioningRecords().put("BENCH0001", info))
         .sslContext(ctx)
         .limits(ServerLimits.DEFAULT.withMaxConcurrentRequests(4096))
-        .bind("127.0.0.1", jdkPort + 1)
+        .bind("127.0.0.1", 0)
         .build()
         .start();
 
@@ -81,10 +80,10 @@ public final class BenchServers {
       throw new IllegalStateException("bench record not served: " + resp + " " + resp.bodyText());
     }
     byte[] body = resp.body();
-    Files.write(Path.of(args[4]), body);
+    Files.write(Path.of(args[2]), body);
 
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    HttpsServer jdk = HttpsServer.create(new InetSocketAddress("127.0.0.1", jdkPort), 1024);
+    HttpsServer jdk = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     jdk.setHttpsConfigurator(new HttpsConfigurator(ctx) {
       @Override
       public void configure(com.sun.net.httpserver.HttpsParameters params) {
@@ -102,8 +101,9 @@ public final class BenchServers {
     });
     jdk.setExecutor(Executors.newFixedThreadPool(64));
     jdk.start();
-    System.out.println("READY phc=" + phs.port() + " (" + phs.tlsImplementation() + ") phc-jdk-tls="
-        + phsJdkTls.port() + " (" + phsJdkTls.tlsImplementation() + ") jdk-httpsserver=" + jdkPort + " bytes=" + body.length);
+    System.out.println("READY phc=" + phs.port() + " phcjdktls=" + phsJdkTls.port() + " jdk="
+        + jdk.getAddress().getPort() + " tls_phc=" + phs.tlsImplementation() + " tls_phcjdktls="
+        + phsJdkTls.tlsImplementation() + " bytes=" + body.length);
     System.out.flush();
     Thread.currentThread().join();
   }
