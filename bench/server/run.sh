@@ -12,7 +12,8 @@
 # Knobs (environment): DURATION (s per run, default 10), WARMUP (s, default 8, before each server's first run
 #   in a mode), ROUNDS (default 1: rounds alternate the servers; with more, each figure is the median and the
 #   spread min-max is printed), THREADS_KA (32), THREADS_NC (16), SERVERS ("phc nginx phcjdktls jdk"),
-#   SKIP_JDK=1 (SERVERS="phc nginx"), JAVA (java), JAVA_OPTS (extra server JVM options, e.g. for JFR).
+#   SKIP_JDK=1 (SERVERS="phc nginx"), MODES ("keepalive newconn"), JAVA (java), JAVA_OPTS (extra server JVM
+#   options, e.g. a profiler agent).
 # The last line is key=value figures: ratios to nginx, medians, server CPU per request.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -167,7 +168,7 @@ run() { # name mode connections round
 }
 
 echo "== load: $ROUNDS round(s) of ${DURATION}s per run (after ${WARMUP}s warm-up in round 1); load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores shared by client and servers"
-for mode in keepalive newconn; do
+for mode in ${MODES:-keepalive newconn}; do
   conns=$THREADS_KA; [ "$mode" = newconn ] && conns=$THREADS_NC
   for round in $(seq 1 "$ROUNDS"); do
     for s in $SERVERS; do run "$s" "$mode" "$conns" "$round"; done
