@@ -45,7 +45,7 @@ public final class ImageFetchBench {
     OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
     List<String> warnings = new java.util.ArrayList<>();
     ImageStager stager = new ImageStager(sink, http, RetryPolicy.DEFAULT, Sleeper.system(), new Random(),
-        PhoneHomeEventListener.NONE, Duration.ofHours(1), () -> {});
+        PhoneHomeEventListener.NONE, Duration.ofHours(1), 10, () -> {});
     long start = System.nanoTime();
     StagedImage staged = stager.stage(image, warnings::add);
     double seconds = (System.nanoTime() - start) / 1e9;

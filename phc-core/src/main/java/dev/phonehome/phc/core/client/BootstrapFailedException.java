@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * The client gave up: the configured bound on rounds over the server list or on total time was reached. The
- * message names the last error of each server asked.
+ * message names the last real cause per server asked: its own error (not claimed, unreachable with the
+ * network exception, a bad answer), or what failed while provisioning from it (an image download's last cause,
+ * such as an {@code UnknownHostException}; a strict-mode member failure; a script or configuration error).
  */
 public final class BootstrapFailedException extends PhcException {
   private static final long serialVersionUID = 1L;
@@ -24,7 +26,7 @@ public final class BootstrapFailedException extends PhcException {
 
   private static String describe(Map<String, String> errors) {
     if (errors.isEmpty()) {
-      return "; no server was asked";
+      return "; no bootstrap server could be asked";
     }
     StringBuilder sb = new StringBuilder("; last error of each server:");
     errors.forEach((server, error) -> sb.append("\n  ").append(server).append(": ").append(error));

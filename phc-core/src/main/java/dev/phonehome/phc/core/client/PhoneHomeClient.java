@@ -90,7 +90,7 @@ public final class PhoneHomeClient implements AutoCloseable {
     }
     StateStore store = b.stateStore != null ? b.stateStore : new DeviceStateStore(device);
     ImageStager.Factory stagers = deadline -> new ImageStager(device, http, b.retryPolicy, b.sleeper, random,
-        b.listener, b.imageFetchTimeout, deadline);
+        b.listener, b.imageFetchTimeout, b.imageAttemptsPerServer, deadline);
     this.engine = new Engine(new Engine.Config(servers, serial, device, b.clock, b.sleeper, random, transport,
         stagers, store, b.memberDetectionTimeout, b.detectionPollInterval, b.retryPolicy, b.maxRounds,
         b.maxTotalTime, b.notificationDrainTimeout, b.verifier != null,
@@ -161,6 +161,7 @@ public final class PhoneHomeClient implements AutoCloseable {
     private @Nullable Duration maxTotalTime;
     private Duration notificationDrainTimeout = Duration.ofMinutes(10);
     private Duration imageFetchTimeout = Duration.ofHours(1);
+    private int imageAttemptsPerServer = 10;
     private PhoneHomeEventListener listener = PhoneHomeEventListener.NONE;
     private @Nullable ConveyedInformationVerifier verifier;
     private boolean provisionalConnections;
@@ -191,6 +192,7 @@ public final class PhoneHomeClient implements AutoCloseable {
       b.maxTotalTime = maxTotalTime;
       b.notificationDrainTimeout = notificationDrainTimeout;
       b.imageFetchTimeout = imageFetchTimeout;
+      b.imageAttemptsPerServer = imageAttemptsPerServer;
       b.listener = listener;
       b.verifier = verifier;
       b.provisionalConnections = provisionalConnections;
@@ -359,6 +361,20 @@ public final class PhoneHomeClient implements AutoCloseable {
     /** The time a device may take to fetch the image itself, per attempt (default 1 hour). */
     public Builder imageFetchTimeout(Duration timeout) {
       this.imageFetchTimeout = positive(timeout, "imageFetchTimeout");
+      return this;
+    }
+
+    /**
+     * How many times the image is downloaded from one phone-home server's URIs (mirrors in turn, with backoff)
+     * before the client reports {@code boot-image-error} and tries the next server (default 10). The rounds over
+     * the server list go on as {@link #maxRounds} says, so with the default (no bound) the download is retried
+     * until it succeeds, as SPEC 4.2 step 2 asks, while every attempt counts against the bounds.
+     */
+    public Builder imageAttemptsPerServer(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("imageAttemptsPerServer must be at least 1, was " + attempts);
+      }
+      this.imageAttemptsPerServer = attempts;
       return this;
     }
 

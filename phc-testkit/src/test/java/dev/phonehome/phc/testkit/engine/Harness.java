@@ -55,6 +55,7 @@ final class Harness {
   final List<String> events = new ArrayList<>();
   Duration detectionTimeout = Duration.ofMinutes(10);
   int maxRounds;
+  int imageAttempts = 10;
   int crashes;
   final PhoneHomeEventListener listener = new PhoneHomeEventListener() {
     @Override
@@ -123,7 +124,7 @@ final class Harness {
     }
     Random random = new Random(7);
     ImageStager.Factory stagers = deadline -> new ImageStager(device, null, RetryPolicy.DEFAULT, clock, random,
-        listener, Duration.ofMinutes(30), deadline);
+        listener, Duration.ofMinutes(30), imageAttempts, deadline);
     return new Engine(new Engine.Config(list, null, device, clock, clock, random, transport, stagers,
         StateStore.onDevice(device), detectionTimeout, Duration.ofSeconds(15), RetryPolicy.DEFAULT, maxRounds, null,
         Duration.ofMinutes(10), false, false, listener));

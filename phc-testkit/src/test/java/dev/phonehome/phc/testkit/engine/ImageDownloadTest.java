@@ -94,7 +94,7 @@ class ImageDownloadTest {
         events.add("staged " + path + " " + size);
       }
     };
-    return new ImageStager(device, http, RetryPolicy.DEFAULT, clock, new Random(3), listener, Duration.ofMinutes(5),
+    return new ImageStager(device, http, RetryPolicy.DEFAULT, clock, new Random(3), listener, Duration.ofMinutes(5), 10,
         () -> {}).stage(image, warnings::add);
   }
 
@@ -213,7 +213,7 @@ class ImageDownloadTest {
     BootImage img = image("/images/a.tgz", "/mirror/a.tgz");
 
     StagedImage staged = new ImageStager(fetching, null, RetryPolicy.DEFAULT, clock, new Random(3),
-        PhoneHomeEventListener.NONE, Duration.ofMinutes(5), () -> {}).stage(img, warnings::add);
+        PhoneHomeEventListener.NONE, Duration.ofMinutes(5), 10, () -> {}).stage(img, warnings::add);
 
     assertThat(staged.size()).isEqualTo(IMAGE.length);
     assertThat(fetching.callSummaries("fetch-image")).extracting(s -> s.substring(s.lastIndexOf('/', s.lastIndexOf('/') - 1)))

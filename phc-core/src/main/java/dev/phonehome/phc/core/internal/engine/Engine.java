@@ -291,6 +291,8 @@ public final class Engine {
         List<String> missing = missing(expected, found);
         while (!missing.isEmpty() && c.clock().instant().isBefore(deadline)) {
           log.info("strict provisioning: expected members {} not present; checking again", missing);
+          s.lastDeviceProblem = "members " + missing + " not present";
+          checkDeadline(s);
           c.sleeper().sleep(c.detectionPollInterval());
           found.clear();
           found.addAll(members());
@@ -359,10 +361,20 @@ public final class Engine {
       notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_WARNING, "no checksum given for " + image.fileName()));
     }
     ImageStager stager = c.stagerFactory().create(() -> checkDeadline(s));
-    StagedImage staged = stager.stage(image, warning -> {
-      notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_WARNING, warning));
-      flush(s);
-    });
+    StagedImage staged;
+    try {
+      staged = stager.stage(image, warning -> {
+        s.lastDeviceProblem = "image download: " + warning;
+        notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_WARNING, warning));
+        save(s);
+        flush(s);
+      });
+    } catch (ImageStager.AttemptsExhaustedException e) {
+      // SPEC 4.2 step 2, our choice: this server's image cannot be had now; the next server (and the next round)
+      // is asked, so the download is retried until it succeeds within the configured bounds.
+      notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_ERROR, e.getMessage()));
+      return startOver(s, e.getMessage());
+    }
     s.stagedPath = staged.path();
     s.stagedSize = staged.size();
     return Step.INSTALL_LINECARDS;
@@ -558,6 +570,7 @@ public final class Engine {
               c.memberDetectionTimeout());
           return previous;
         }
+        checkDeadline(previous);
         c.sleeper().sleep(c.detectionPollInterval());
       }
     }
@@ -625,6 +638,8 @@ public final class Engine {
         break;
       }
       flush(s);
+      s.lastDeviceProblem = "waiting for members " + waiting.stream().map(m -> m.memberId).toList() + " to come back";
+      checkDeadline(s);
       c.sleeper().sleep(c.detectionPollInterval());
     }
     s.detectDeadline = null;
@@ -1111,6 +1126,7 @@ public final class Engine {
             + " and backup within " + c.memberDetectionTimeout() + "; nothing more is done to the device until it can",
             true, null);
       }
+      checkDeadline(s);
       c.sleeper().sleep(c.detectionPollInterval());
     }
   }
@@ -1135,9 +1151,15 @@ public final class Engine {
   }
 
   private BootstrapFailedException terminal(EngineState s, String reason) {
+    if (s.provisioningServer != null && !s.lastErrors.containsKey(s.provisioningServer)) {
+      // The server answered; the bound was reached while provisioning from it: say where.
+      s.lastErrors.put(s.provisioningServer, "no error from the server; the process was at step " + s.step
+          + (s.lastDeviceProblem == null ? "" : " (last problem: " + s.lastDeviceProblem + ")"));
+    }
     BootstrapFailedException e = new BootstrapFailedException(reason, s.lastErrors);
     // A later run starts afresh (like a device that reboots), keeping undelivered notifications.
     EngineState next = fresh();
+    next.generation = s.generation; // newer than every copy of s, so no copy of s can win over it
     next.runId = s.runId; // the same bootstrap run: ids go on from where they were, never renumbered
     next.nextSequence = s.nextSequence;
     next.outbox.addAll(s.outbox);

@@ -140,6 +140,8 @@ public final class EngineState {
   long generation;
   /** Warnings to report as bootstrap-warning once a server is known (e.g. a state copy moved aside). */
   final List<String> pendingWarnings = new ArrayList<>();
+  /** Not persisted: the last thing that went wrong on the device side in this run, for failure messages. */
+  transient @Nullable String lastDeviceProblem;
   /** Not persisted: this state restarts the process because no saved copy verified. */
   transient boolean restarted;
 

@@ -43,6 +43,7 @@ public final class ImageStager {
   private final Random random;
   private final PhoneHomeEventListener listener;
   private final Duration fetchTimeout;
+  private final int maxAttempts;
   private final Runnable deadlineCheck;
 
   /** Makes a stager bound to the engine's deadline check. */
@@ -51,8 +52,16 @@ public final class ImageStager {
     ImageStager create(Runnable deadlineCheck);
   }
 
+  /**
+   * @param maxAttempts download attempts from one phone-home server's image URIs before {@link #stage} gives up
+   *     with {@link AttemptsExhaustedException} (the engine then tries the next server)
+   */
   public ImageStager(DeviceOperations device, @Nullable OkHttpClient http, RetryPolicy retry, Sleeper sleeper,
-      Random random, PhoneHomeEventListener listener, Duration fetchTimeout, Runnable deadlineCheck) {
+      Random random, PhoneHomeEventListener listener, Duration fetchTimeout, int maxAttempts, Runnable deadlineCheck) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+    }
+    this.maxAttempts = maxAttempts;
     this.device = device;
     this.http = http;
     this.retry = retry;
@@ -63,10 +72,20 @@ public final class ImageStager {
     this.deadlineCheck = deadlineCheck;
   }
 
+  /** Every attempt failed: the message names how many and the last real cause. */
+  public static final class AttemptsExhaustedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AttemptsExhaustedException(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Stages {@code image}; returns once it is on the device and verified.
    *
    * @param warning receives a line for every failed attempt (the engine reports boot-image-warning)
+   * @throws AttemptsExhaustedException after {@code maxAttempts} failed attempts, naming the last cause
    * @throws dev.phonehome.phc.core.client.BootstrapFailedException via the deadline check when time is up
    */
   public StagedImage stage(BootImage image, Consumer<String> warning) throws InterruptedException {
@@ -94,6 +113,8 @@ public final class ImageStager {
       }
     }
   }
+
+
 
   private StagedImage agentPushes(BootImage image, List<String> uris, Consumer<String> warning)
       throws InterruptedException {
@@ -169,7 +190,9 @@ public final class ImageStager {
             written = 0;
           }
         } catch (IOException e) {
-          failure = "transfer from " + uri + " interrupted after " + written + " bytes: " + e;
+          failure = written > 0
+              ? "transfer from " + uri + " interrupted after " + written + " bytes: " + rootCause(e)
+              : "could not fetch " + uri + ": " + rootCause(e);
           keepPartial = written > 0;
         } catch (PhcDeviceException e) {
           // Writing to the device failed (e.g. the SFTP session broke): start over with a new upload.
@@ -198,10 +221,22 @@ public final class ImageStager {
   }
 
   private void failed(String uri, int attempt, String reason, Consumer<String> warning) throws InterruptedException {
-    log.warn("image download attempt {} from {} failed: {}", attempt, uri, reason);
+    log.warn("image download attempt {} of {} from {} failed: {}", attempt, maxAttempts, uri, reason);
     listener.imageDownloadFailed(uri, attempt, reason);
+    if (attempt >= maxAttempts) {
+      throw new AttemptsExhaustedException("image download failed " + attempt + " time(s); last: " + reason);
+    }
     warning.accept(reason);
     sleeper.sleep(retry.delay(attempt, random));
+  }
+
+  /** The innermost cause, as {@code class: message} (an UnknownHostException, a refused connection...). */
+  static String rootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? t.toString() : t.toString() + " (cause: " + root + ")";
   }
 
   private static boolean rangeStartsAt(@Nullable String contentRange, long start) {

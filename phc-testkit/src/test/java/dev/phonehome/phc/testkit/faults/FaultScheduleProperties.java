@@ -1,0 +1,203 @@
+package dev.phonehome.phc.testkit.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.phonehome.phc.api.Dialect;
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.api.device.ImageStaging;
+import dev.phonehome.phc.api.model.ConfigurationHandling;
+import dev.phonehome.phc.api.model.ProvisioningMode;
+import dev.phonehome.phc.api.model.VcMember;
+import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.core.client.PhoneHomeResult;
+import dev.phonehome.phc.testkit.faults.FaultSchedule.Fault;
+import dev.phonehome.phc.testkit.faults.FaultWorld.Config;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+/**
+ * Issue 10's proof: jqwik draws 1,000 random fault schedules per run (seeded: a failure names the jqwik seed and
+ * the schedule, so it replays), each over a drawn configuration (both image stagings, default and strict mode,
+ * minimum and full topology, both dialects, 2 to 4 members, the engine on the primary or off the box), and
+ * checks after every schedule that
+ *
+ * <ol>
+ *   <li>the VC ends on the target version with every member present, none lost, none failed (a re-install after
+ *       a crash is allowed and counted);
+ *   <li>the configuration is applied exactly as asked (merge of the one configuration; repeats of the same merge
+ *       are allowed) and the role pins are undone;
+ *   <li>every table-2 notification and bootstrap-complete reaches the server exactly once after the server's
+ *       de-duplication by notification id (the real server core and its store count), nothing is left queued or
+ *       refused;
+ *   <li>no state file is ever unreadable, nor missing from every present member once one was saved, at any
+ *       moment the process died (which includes a write cut short half-way and a rename not done).
+ * </ol>
+ */
+class FaultScheduleProperties {
+  private static final Map<Config, Clean> CLEAN = new ConcurrentHashMap<>();
+  private static final AtomicLong SCHEDULES = new AtomicLong();
+  private static final AtomicLong CRASHES = new AtomicLong();
+  private static final AtomicLong REINSTALLS = new AtomicLong();
+  private static final AtomicLong SCHEDULES_WITH_REINSTALLS = new AtomicLong();
+  private static final AtomicLong DUPLICATES_ON_THE_WIRE = new AtomicLong();
+  private static final AtomicLong NANOS = new AtomicLong();
+
+  /** What a run without faults does, per configuration: the yardstick of a faulted run. */
+  record Clean(Map<String, Integer> counts, List<String> table2) {}
+
+  @Property(tries = 1000)
+  void everyFaultScheduleEndsProvisionedWithEveryNotificationOnce(@ForAll("configs") Config config,
+      @ForAll("schedules") FaultSchedule schedule) throws Exception {
+    long start = System.nanoTime();
+    Clean clean = clean(config);
+    FaultWorld world = new FaultWorld(config);
+    schedule.arm(world, clean.counts());
+    PhoneHomeResult result;
+    try {
+      result = world.runToTheEnd(schedule.seed());
+    } catch (RuntimeException | AssertionError e) {
+      throw new AssertionError("run failed for " + config + " with " + schedule + "; crashes " + world.crashes, e);
+    }
+    List<String> violations = invariants(world, result, clean);
+    SCHEDULES.incrementAndGet();
+    CRASHES.addAndGet(world.crashes.size());
+    long reinstalls = world.installs().values().stream().mapToLong(n -> n - 1).sum();
+    REINSTALLS.addAndGet(reinstalls);
+    if (reinstalls > 0) {
+      SCHEDULES_WITH_REINSTALLS.incrementAndGet();
+    }
+    DUPLICATES_ON_THE_WIRE.addAndGet(world.notificationsTaken - world.stored().size());
+    NANOS.addAndGet(System.nanoTime() - start);
+    assertThat(violations).as("invariants for %s with %s; crashes %s", config, schedule, world.crashes).isEmpty();
+  }
+
+  /** Every invariant of the class comment; the list of what does not hold. */
+  static List<String> invariants(FaultWorld w, PhoneHomeResult result, Clean clean) {
+    List<String> out = new ArrayList<>(w.violations);
+    for (VcMember m : w.model.members()) {
+      if (!m.isPresent() || !FaultWorld.NEW.equals(m.version())) {
+        out.add("member " + m.memberId() + " is not present on " + FaultWorld.NEW + ": " + m);
+      }
+    }
+    if (!result.failedMembers().isEmpty()) {
+      out.add("failed members: " + result.failedMembers());
+    }
+    Set<String> configs = new HashSet<>();
+    w.model.committedConfiguration().forEach(c -> configs.add(c.utf8()));
+    if (!configs.equals(Set.of(FaultWorld.CONFIG.utf8()))) {
+      out.add("committed configuration is not exactly the one asked: " + w.model.committedConfiguration());
+    }
+    if (w.model.lastConfigurationHandling() != ConfigurationHandling.MERGE) {
+      out.add("configuration handling " + w.model.lastConfigurationHandling() + ", asked merge");
+    }
+    if (w.model.pins().isPresent()) {
+      out.add("role pins left: " + w.model.pins());
+    }
+    List<String> table2 = w.table2();
+    List<String> expected = new ArrayList<>(clean.table2());
+    List<String> sortedActual = new ArrayList<>(table2);
+    sortedActual.sort(null);
+    expected.sort(null);
+    if (!sortedActual.equals(expected)) {
+      out.add("table-2 notifications stored are not exactly once each:\n  stored   " + table2 + "\n  expected "
+          + clean.table2());
+    }
+    Set<String> ids = new HashSet<>();
+    for (DeviceNotification n : w.stored()) {
+      if (n.report().notificationId() == null || !ids.add(n.report().notificationId().toString())) {
+        out.add("stored notification without an id or twice: " + n.report());
+      }
+    }
+    if (!result.notificationsQueued().isEmpty() || !result.notificationsRefused().isEmpty()) {
+      out.add("notifications left queued " + result.notificationsQueued() + " or refused "
+          + result.notificationsRefused());
+    }
+    return out;
+  }
+
+  private static Clean clean(Config config) {
+    return CLEAN.computeIfAbsent(config, c -> {
+      FaultWorld w = new FaultWorld(c);
+      PhoneHomeResult r;
+      try {
+        r = w.runToTheEnd(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      Map<String, Integer> counts = w.counts();
+      Clean clean = new Clean(counts, w.table2());
+      List<String> sane = invariants(w, r, clean);
+      int expectedCrashes = c.engineOnPrimary() ? 1 : 0;
+      if (!sane.isEmpty() || w.crashes.size() != expectedCrashes) {
+        throw new IllegalStateException("the clean run of " + c + " does not hold: " + sane + " " + w.crashes);
+      }
+      return clean;
+    });
+  }
+
+  // ---------------------------------------------------------------- what jqwik draws
+
+  @Provide
+  Arbitrary<Config> configs() {
+    Arbitrary<ImageStaging> staging = Arbitraries.of(ImageStaging.class);
+    Arbitrary<Integer> modeAndTopology = Arbitraries.integers().between(0, 2); // default/min, default/full, strict/full
+    Arbitrary<Dialect> dialect = Arbitraries.of(Dialect.class);
+    Arbitrary<Encoding> encoding = Arbitraries.of(Encoding.class);
+    Arbitrary<Integer> members = Arbitraries.integers().between(2, 4);
+    Arbitrary<Boolean> onPrimary = Arbitraries.of(true, false);
+    return Combinators.combine(staging, modeAndTopology, dialect, encoding, members, onPrimary)
+        .as((s, mt, d, e, m, p) -> new Config(s, mt == 2 ? ProvisioningMode.STRICT : ProvisioningMode.DEFAULT,
+            mt != 0, d, d == Dialect.JUNIPER ? Encoding.XML : e, m, p));
+  }
+
+  @Provide
+  Arbitrary<FaultSchedule> schedules() {
+    Arbitrary<Integer> permille = Arbitraries.integers().between(0, 999);
+    Arbitrary<Fault> before = Combinators.combine(Arbitraries.of(FaultSchedule.DEVICE_OPERATIONS), permille)
+        .as((op, p) -> new Fault.DeviceCrash(op, false, p));
+    Arbitrary<Fault> after = Combinators.combine(Arbitraries.of(FaultSchedule.AFTER_OPERATIONS), permille)
+        .as((op, p) -> new Fault.DeviceCrash(op, true, p));
+    Arbitrary<Fault> transport = Combinators.combine(Arbitraries.of(FaultWorld.TransportFault.class), permille)
+        .as(Fault.Transport::new);
+    Arbitrary<Fault> fault = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(4, before), net.jqwik.api.Tuple.of(3, after), net.jqwik.api.Tuple.of(3, transport));
+    Arbitrary<Fault.Recovery> recovery = Combinators.combine(
+            Arbitraries.of("load-state", "write-member-file", "rename-member-file", "persist-state"),
+            Arbitraries.integers().between(1, 3))
+        .as(Fault.Recovery::new).injectNull(0.5);
+    return Combinators.combine(fault.list().ofMinSize(1).ofMaxSize(3), recovery, Arbitraries.longs())
+        .as(FaultSchedule::new);
+  }
+
+  @AfterContainer
+  static void summary() throws IOException {
+    long n = SCHEDULES.get();
+    String line = "fault schedules=" + n + " crashes=" + CRASHES.get() + " reinstalls=" + REINSTALLS.get()
+        + " schedules_with_reinstalls=" + SCHEDULES_WITH_REINSTALLS.get()
+        + " duplicates_dropped_by_server=" + DUPLICATES_ON_THE_WIRE.get()
+        + " configurations=" + CLEAN.size()
+        + " mean_ms_per_schedule=" + (n == 0 ? 0 : NANOS.get() / n / 1_000_000);
+    System.out.println(line);
+    Path target = Path.of("target");
+    if (Files.isDirectory(target)) {
+      Files.writeString(target.resolve("fault-schedules.txt"), line + "\n", StandardCharsets.UTF_8);
+    }
+  }
+}

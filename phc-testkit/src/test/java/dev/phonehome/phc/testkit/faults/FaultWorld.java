@@ -1,0 +1,380 @@
+package dev.phonehome.phc.testkit.faults;
+
+import dev.phonehome.phc.api.Bytes;
+import dev.phonehome.phc.api.Dialect;
+import dev.phonehome.phc.api.Encoding;
+import dev.phonehome.phc.api.device.ImageStaging;
+import dev.phonehome.phc.api.model.BootImage;
+import dev.phonehome.phc.api.model.ConfigurationHandling;
+import dev.phonehome.phc.api.model.HashAlgorithm;
+import dev.phonehome.phc.api.model.ImageVerification;
+import dev.phonehome.phc.api.model.IntendedMember;
+import dev.phonehome.phc.api.model.MemberRef;
+import dev.phonehome.phc.api.model.OnboardingInformation;
+import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.model.ProgressType;
+import dev.phonehome.phc.api.model.ProvisioningMode;
+import dev.phonehome.phc.api.model.VcMember;
+import dev.phonehome.phc.api.model.VirtualChassisTopology;
+import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.ProvisioningRecord;
+import dev.phonehome.phc.core.client.PhoneHomeClient;
+import dev.phonehome.phc.core.client.PhoneHomeResult;
+import dev.phonehome.phc.core.internal.engine.StateEnvelope;
+import dev.phonehome.phc.core.server.InMemoryDeviceStore;
+import dev.phonehome.phc.core.server.PhoneHomeHandler;
+import dev.phonehome.phc.core.server.PhoneHomeServer;
+import dev.phonehome.phc.core.server.ServerRequest;
+import dev.phonehome.phc.core.server.ServerResponse;
+import dev.phonehome.phc.testkit.VirtualClock;
+import dev.phonehome.phc.testkit.vc.FakeVirtualChassis;
+import dev.phonehome.phc.testkit.vc.SimulatedCrash;
+import dev.phonehome.phc.testkit.vc.VcFault;
+import dev.phonehome.phc.testkit.vc.VirtualChassisModel;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+
+/**
+ * One Virtual Chassis, one real phone-home server core ({@link PhoneHomeServer#handler()} with its in-memory
+ * store, which stores a notification id once) and the real client ({@link PhoneHomeClient} with its HTTPS
+ * transport and codecs), wired in memory: an OkHttp interceptor hands each request to the server handler, so
+ * both dialects go through the real encoders, decoders and status handling, without sockets. Faults: crashes of
+ * the phone-home process at device operations (before or after they take effect, in the middle of a state
+ * file's write, before a rename), in the transport (request lost, answer lost, 503 with Retry-After, a crash
+ * before or after the server took a notification) and during recovery.
+ */
+final class FaultWorld {
+  static final String OLD = "20.4R3.8";
+  static final String NEW = "21.4R3.15";
+  static final String IMAGE_NAME = "jinstall-ex-4300-21.4R3.15-signed.tgz";
+  static final String IMAGE_URI = "https://images.test/" + IMAGE_NAME;
+  static final String PHS = "https://phs.test";
+  static final Bytes CONFIG = Bytes.utf8("<configuration><system><host-name>vc1</host-name></system></configuration>");
+  static final Bytes PRE = Bytes.utf8("#!/bin/sh\necho pre\n");
+  static final Bytes POST = Bytes.utf8("#!/bin/sh\necho post\n");
+  static final byte[] IMAGE = image();
+  static final int MAX_PROCESSES = 16;
+  private static final Duration VIRTUAL_TIME_LIMIT = Duration.ofHours(24);
+  private static final SSLContext UNUSED_TLS = defaultTls();
+
+  /** What varies between schedules besides the faults. */
+  record Config(ImageStaging staging, ProvisioningMode mode, boolean fullTopology, Dialect dialect, Encoding encoding,
+      int members, boolean engineOnPrimary) {
+    String serial() {
+      return "PE0";
+    }
+
+    @Override
+    public String toString() {
+      return staging + " " + mode + " " + (fullTopology ? "full" : "minimum") + " " + dialect
+          + (dialect == Dialect.RFC8572 ? "/" + encoding : "") + " members=" + members
+          + (engineOnPrimary ? " engine-on-primary" : " agent");
+    }
+  }
+
+  /** What happens to one HTTP call to the phone-home server. */
+  enum TransportFault {
+    /** The request never reaches the server (connection reset). */
+    LOSE_REQUEST,
+    /** The server handles it, the answer is lost (connection reset): the client sends it again. */
+    LOSE_ANSWER,
+    /** The server answers 503 with Retry-After (as when its store fails). */
+    UNAVAILABLE,
+    /** The process dies before the request is sent. */
+    CRASH_BEFORE_SEND,
+    /** The server took it; the process dies before hearing the answer (a notification sent, its save not done). */
+    CRASH_AFTER_SEND
+  }
+
+  final Config config;
+  final VirtualClock clock = new VirtualClock();
+  final VirtualChassisModel model;
+  final FakeVirtualChassis device;
+  final InMemoryDeviceStore store = InMemoryDeviceStore.create();
+  final PhoneHomeServer server;
+  private final PhoneHomeHandler handler;
+  private final OkHttpClient http;
+  /** HTTP calls to the phone-home server so far (bootstrap requests and notifications). */
+  int phsCalls;
+  /** Notifications the server took (answered 2xx), duplicates by id included. */
+  int notificationsTaken;
+  /** Transport faults by the number of the call they hit. */
+  final Map<Integer, TransportFault> transportFaults = new TreeMap<>();
+  /** Crashes of the phone-home process, with why. */
+  final List<String> crashes = new ArrayList<>();
+  /** Invariant violations seen while running (at crash moments). */
+  final List<String> violations = new ArrayList<>();
+  /** A crash to aim at the process that recovers from the first crash. */
+  private FaultSchedule.Fault.Recovery recovery;
+  boolean everSaved;
+
+  FaultWorld(Config config) {
+    this.config = config;
+    VirtualChassisModel.Builder b = VirtualChassisModel.builder().clock(clock)
+        .image(IMAGE_NAME, NEW, Bytes.of(digest("SHA-256")))
+        .imageSource(uri -> {
+          if (!uri.equals(IMAGE_URI)) {
+            throw new IOException("no route to " + uri);
+          }
+          return new ByteArrayInputStream(IMAGE);
+        });
+    for (int i = 0; i < config.members(); i++) {
+      b.member(i, "PE" + i, "ex4300-48p", OLD);
+    }
+    model = b.primary(0).backup(1).build();
+    device = FakeVirtualChassis.builder(model).imageStaging(config.staging())
+        .engineOnPrimary(config.engineOnPrimary()).build();
+    OnboardingInformation onboarding = OnboardingInformation.builder()
+        .bootImage(BootImage.builder().name(IMAGE_NAME).osVersion(NEW).addDownloadUri(IMAGE_URI)
+            .addVerification(new ImageVerification(HashAlgorithm.SHA_256, Bytes.of(digest("SHA-256"))))
+            .addVerification(new ImageVerification(HashAlgorithm.MD5, Bytes.of(digest("MD5")))).build())
+        .configurationHandling(ConfigurationHandling.MERGE)
+        .configuration(CONFIG)
+        .addPreConfigurationScript(PRE)
+        .addPostConfigurationScript(POST)
+        .topology(config.fullTopology()
+            ? VirtualChassisTopology.full(config.mode(),
+                model.members().stream().map(m -> IntendedMember.of(m.serialNumber())).toList())
+            : VirtualChassisTopology.minimum(config.mode()))
+        .build();
+    ProvisioningRecord record = ProvisioningRecord.of(config.serial(), onboarding);
+    server = PhoneHomeServer.builder()
+        .records(serial -> serial.equals(config.serial()) ? Optional.of(record) : Optional.empty())
+        .store(store)
+        .clock(clock)
+        .sslContext(UNUSED_TLS)
+        .build();
+    handler = server.handler();
+    http = new OkHttpClient.Builder().addInterceptor(this::exchange).build();
+    Instant limit = clock.instant().plus(VIRTUAL_TIME_LIMIT);
+    clock.addListener(t -> {
+      if (t.isAfter(limit)) {
+        throw new AssertionError("more than " + VIRTUAL_TIME_LIMIT + " of virtual time: the run does not end");
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /**
+   * Runs phone-home processes until one returns: each crash ends a process and a new one starts over the same
+   * VC and server (on the new primary when the old one rebooted), as the device's process supervisor would.
+   */
+  PhoneHomeResult runToTheEnd(long seed) throws InterruptedException {
+    for (int process = 0; ; process++) {
+      if (process >= MAX_PROCESSES) {
+        throw new AssertionError(MAX_PROCESSES + " processes crashed: " + crashes);
+      }
+      PhoneHomeClient client = PhoneHomeClient.builder()
+          .bootstrapServers(PHS)
+          .dialect(config.dialect())
+          .encoding(config.encoding())
+          .okHttpClient(http)
+          .deviceOperations(device)
+          .serialNumber(config.serial())
+          .clock(clock).sleeper(clock).random(new Random(seed * 31 + process))
+          .build();
+      try {
+        PhoneHomeResult result = client.run();
+        checkStateFiles("at the end");
+        return result;
+      } catch (SimulatedCrash crash) {
+        crashes.add(crash.getMessage());
+        checkStateFiles("when the process died (" + crash.getMessage() + ")");
+        if (crashes.size() == 1 && recovery != null) {
+          model.inject(new VcFault.CrashAt(recovery.operation(),
+              model.operationCount(recovery.operation()) + recovery.n()));
+        }
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  /**
+   * No state file is ever missing or unreadable at a moment the device could lose power: every state file on
+   * any member verifies, and once a state was saved a present member holds one.
+   */
+  void checkStateFiles(String when) {
+    boolean anyPresentHasOne = false;
+    for (VcMember m : model.members()) {
+      Optional<Bytes> state = model.storedState(m.memberId());
+      if (state.isEmpty()) {
+        continue;
+      }
+      everSaved = true;
+      try {
+        StateEnvelope.open(state.get());
+      } catch (StateEnvelope.CorruptStateException e) {
+        violations.add("the state file on member " + m.memberId() + " is unreadable " + when + ": " + e.getMessage());
+      }
+      if (m.isPresent()) {
+        anyPresentHasOne = true;
+      }
+    }
+    if (everSaved && !anyPresentHasOne) {
+      violations.add("no present member holds a state file " + when + "; members " + model.members());
+    }
+  }
+
+  void onFirstCrashDo(FaultSchedule.Fault.Recovery r) {
+    this.recovery = r;
+  }
+
+  // ---------------------------------------------------------------- what the VC and the server ended with
+
+  /** Successful installs per member id, from the chassis' own log. */
+  Map<Integer, Integer> installs() {
+    Map<Integer, Integer> out = new TreeMap<>();
+    for (String s : model.operationSummaries("install-image")) {
+      if (!s.contains("result=")) {
+        int member = Integer.parseInt(s.replaceAll(".*member=(\\d+).*", "$1"));
+        out.merge(member, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /** The notifications the server stored (once per notification id), oldest first. */
+  List<DeviceNotification> stored() {
+    return store.timeline(config.serial());
+  }
+
+  /**
+   * The table-2 notifications (and bootstrap-complete) the server stored, as {@code type serial text} lines with
+   * the member's role left out (it is the role at the moment, which timing may change), in stored order.
+   */
+  List<String> table2() {
+    List<String> out = new ArrayList<>();
+    for (DeviceNotification n : stored()) {
+      ProgressReport r = n.report();
+      if (r.type().isVirtualChassis() || r.type().equals(ProgressType.BOOTSTRAP_COMPLETE)) {
+        MemberRef m = r.member();
+        String text = String.valueOf(r.message());
+        if (m != null) {
+          text = text.replaceFirst("^member \\d+ \\(serial [^,]+, role [a-z]+\\): ", "");
+        }
+        out.add(r.type().name() + (m == null ? "" : " " + m.serialNumber()) + " " + text);
+      }
+    }
+    return out;
+  }
+
+  /** How often each crash point and the transport were reached (to aim faults within a run). */
+  Map<String, Integer> counts() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String op : FaultSchedule.DEVICE_OPERATIONS) {
+      out.put(op, model.operationCount(op));
+    }
+    out.put("phs-call", phsCalls);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- the in-memory HTTP exchange
+
+  private Response exchange(Interceptor.Chain chain) throws IOException {
+    Request request = chain.request();
+    if (request.url().host().equals("images.test")) {
+      return response(request, 200, MediaType.get("application/octet-stream"), IMAGE, Map.of());
+    }
+    int call = ++phsCalls;
+    TransportFault fault = transportFaults.remove(call);
+    if (fault == TransportFault.LOSE_REQUEST) {
+      throw new IOException("connection reset before the request reached the server (injected, call " + call + ")");
+    }
+    if (fault == TransportFault.CRASH_BEFORE_SEND) {
+      throw new SimulatedCrash("simulated crash before HTTP call " + call + " " + request.url().encodedPath());
+    }
+    if (fault == TransportFault.UNAVAILABLE) {
+      return response(request, 503, null, new byte[0], Map.of("Retry-After", "30"));
+    }
+    ServerResponse answer = handler.handle(serverRequest(request));
+    String path = request.url().encodedPath();
+    if ((path.endsWith("/notification") || path.endsWith(":report-progress")) && answer.status() / 100 == 2) {
+      notificationsTaken++;
+    }
+    if (fault == TransportFault.LOSE_ANSWER) {
+      throw new IOException("connection reset before the answer arrived (injected, call " + call + ")");
+    }
+    if (fault == TransportFault.CRASH_AFTER_SEND) {
+      throw new SimulatedCrash("simulated crash after the server answered HTTP call " + call + " "
+          + request.url().encodedPath() + " with " + answer.status());
+    }
+    String type = answer.contentType();
+    return response(request, answer.status(), type == null ? null : MediaType.get(type), answer.body(),
+        answer.headers());
+  }
+
+  private static ServerRequest serverRequest(Request request) throws IOException {
+    ServerRequest.Builder b = ServerRequest.builder(request.method(), request.url().encodedPath());
+    request.headers().forEach(h -> b.addHeader(h.getFirst(), h.getSecond()));
+    b.addHeader("Host", request.url().host());
+    if (request.body() != null) {
+      Buffer buffer = new Buffer();
+      request.body().writeTo(buffer);
+      MediaType type = request.body().contentType();
+      if (type != null) {
+        b.addHeader("Content-Type", type.toString());
+      }
+      long length = buffer.size();
+      b.body(new ByteArrayInputStream(buffer.readByteArray()), length);
+    }
+    return b.remoteAddress("127.0.0.1").build();
+  }
+
+  private static Response response(Request request, int code, MediaType type, byte[] body,
+      Map<String, String> headers) {
+    Response.Builder r = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(code)
+        .message(code == 200 ? "OK" : "status " + code).body(ResponseBody.create(body, type));
+    headers.forEach((k, v) -> {
+      if (!k.equalsIgnoreCase("Content-Length")) {
+        r.header(k, v);
+      }
+    });
+    return r.build();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static byte[] image() {
+    byte[] b = new byte[64 * 1024];
+    new Random(42).nextBytes(b);
+    return b;
+  }
+
+  private static byte[] digest(String algorithm) {
+    try {
+      return MessageDigest.getInstance(algorithm).digest(IMAGE);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static SSLContext defaultTls() {
+    try {
+      return SSLContext.getDefault();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
