@@ -26,8 +26,11 @@ final class CommandRpcs {
     }
     boolean text = !format.equals("xml");
     String line = raw;
+    boolean displaySet = false;
     for (String pipe : pipes(raw)) {
-      if (!pipe.equals("display xml") && !pipe.equals("no-more")) {
+      if (pipe.equals("display set")) {
+        displaySet = true;
+      } else if (!pipe.equals("display xml") && !pipe.equals("no-more")) {
         throw RpcFailure.syntax(pipe.split(" ")[0]);
       }
     }
@@ -69,6 +72,56 @@ final class CommandRpcs {
           return text ? output(routingEngineText(d)) : Reply.of(FactRpcs.routeEngines(d));
         }
         throw RpcFailure.syntax(w.length > 2 ? w[2] : "chassis");
+      }
+      case "configuration" -> {
+        ConfigTree t = d.config.committed();
+        for (int i = 2; i < w.length; i++) {
+          ConfigTree next = null;
+          String keyless = t.key == null ? ConfigTree.KEYLESS.get(t.name) : null;
+          if (keyless != null) {
+            next = t.child(keyless, w[i]);
+          } else if (i + 1 < w.length && ConfigTree.LISTS.contains(w[i])) {
+            next = t.child(w[i], w[i + 1]);
+            if (next != null) {
+              i++;
+            }
+          }
+          if (next == null) {
+            next = t.child(w[i], null);
+          }
+          if (next == null) {
+            throw RpcFailure.syntax(w[i]);
+          }
+          t = next;
+        }
+        ConfigTree shown = t;
+        if (t != d.config.committed()) {
+          shown = ConfigTree.root();
+          shown.children.addAll(t.children);
+          if (t.value != null) {
+            shown.children.add(ConfigTree.leaf(t.name, t.value));
+          }
+        }
+        if (text) {
+          String body = displaySet ? shown.setCommands()
+              : (t == d.config.committed() ? d.config.lastCommitLine() + "version " + d.primary().version() + ";\n" : "")
+                  + shown.text();
+          return Reply.of("<configuration-information>\n<configuration-output>\n" + SimXml.esc(body)
+              + "</configuration-output>\n</configuration-information>");
+        }
+        return Reply.of(ConfigRpcs.render(d, shown, displaySet ? "set" : "xml", false));
+      }
+      case "system" -> {
+        if (rest.equals("system uptime")) {
+          return Reply.of(FactRpcs.uptime(d));
+        }
+        throw RpcFailure.syntax(w.length > 2 ? w[2] : "system");
+      }
+      case "interfaces" -> {
+        if (rest.equals("interfaces terse")) {
+          return Reply.of(FactRpcs.interfaceList(d, null, true));
+        }
+        throw RpcFailure.syntax(w.length > 2 ? w[2] : "interfaces");
       }
       default -> throw RpcFailure.syntax(w[1]);
     }

@@ -235,7 +235,7 @@ final class FactRpcs {
     return (days > 0 ? days + " days, " : "") + hours + " hours, " + minutes + " minutes, " + secs + " seconds";
   }
 
-  private static String uptime(SimState d) {
+  static String uptime(SimState d) {
     Instant now = d.model.clock().instant();
     Instant booted = d.model.bootedAt(d.primary().memberId());
     long up = Math.max(0, Duration.between(booted, now).getSeconds());
@@ -275,6 +275,12 @@ final class FactRpcs {
     if (instance != null && !instance.equals("default") && !d.config.hasRoutingInstance(instance)) {
       throw RpcFailure.failed("routing instance " + instance + " not found");
     }
+    return Reply.of(interfaceList(d, only, terse));
+  }
+
+  static String interfaceList(SimState d, @Nullable String only, boolean terse) {
+    StringBuilder b = new StringBuilder("<interface-information xmlns=\"").append(NS).append("junos-interface\"")
+        .append(terse ? " junos:style=\"terse\"" : "").append(">\n");
     int shown = 0;
     for (String name : physicalInterfaces(d)) {
       if (only != null && !matches(only, name)) {
@@ -298,7 +304,7 @@ final class FactRpcs {
     if (only != null && shown == 0) {
       throw RpcFailure.failed("device " + only + " not found");
     }
-    return Reply.of(b.append("</interface-information>").toString());
+    return b.append("</interface-information>").toString();
   }
 
   private static boolean matches(String pattern, String name) {

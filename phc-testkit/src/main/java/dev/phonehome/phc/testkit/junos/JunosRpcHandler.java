@@ -13,7 +13,7 @@ import org.w3c.dom.Element;
 /**
  * The RPC dispatcher of a {@link SimulatedJunosDevice}: a table from RPC name to {@link SimRpc}. Each family of
  * RPCs registers itself from its own class ({@link FileRpcs}, {@link FactRpcs}, {@link CommandRpcs},
- * {@link SoftwareRpcs}, {@link ConfigRpcs}, {@link ShellRpcs}); to add an RPC, add a handler there (or a new
+ * {@link SoftwareRpcs}, {@link ConfigRpcs}, {@link NetconfRpcs}, {@link ShellRpcs}); to add an RPC, add a handler there (or a new
  * family class and one line in {@link #JunosRpcHandler}). RPCs of all sessions are serialized. Replies are our
  * own templates shaped like Junos 21.4 on an EX4300 Virtual Chassis; errors are shaped like Junos'
  * {@code <rpc-error>} (see {@link RpcFailure}).
@@ -32,6 +32,7 @@ final class JunosRpcHandler {
     FileRpcs.register(this);
     SoftwareRpcs.register(this);
     ConfigRpcs.register(this);
+    NetconfRpcs.register(this);
     ShellRpcs.register(this);
     register("close-session", c -> new Reply("<ok/>", true));
   }
@@ -55,6 +56,7 @@ final class JunosRpcHandler {
     if (h == null) {
       return Reply.of(RpcFailure.syntax(name).toXml());
     }
+    device.config.tick();
     RpcCall call = new RpcCall(op, name, session, device);
     JunosSimulationFault.PowerLossOn cut = device.fire(JunosSimulationFault.PowerLossOn.class,
         f -> f.rpcName().equals(name), JunosSimulationFault.PowerLossOn::occurrence);
@@ -80,6 +82,11 @@ final class JunosRpcHandler {
       return Reply.dropped();
     }
     return reply;
+  }
+
+  /** A session ended (closed, dropped, killed): the device releases what it held for it. */
+  synchronized void sessionEnded(int sessionId) {
+    device.config.sessionEnded(sessionId);
   }
 
   /** The model's message without the operation prefix ("install-image on member 1: ..."), as Junos words it. */

@@ -19,13 +19,21 @@ final class SimState {
   final SimulatedJunosDevice.Settings settings;
   final ConfigDatabase config;
   private final Runnable dropAllSessions;
+  private final java.util.function.IntPredicate killSession;
   private final Map<JunosSimulationFault, int[]> seen = new IdentityHashMap<>();
 
-  SimState(VirtualChassisModel model, SimulatedJunosDevice.Settings settings, Runnable dropAllSessions) {
+  SimState(VirtualChassisModel model, SimulatedJunosDevice.Settings settings, Runnable dropAllSessions,
+      java.util.function.IntPredicate killSession) {
     this.model = model;
     this.settings = settings;
     this.dropAllSessions = dropAllSessions;
+    this.killSession = killSession;
     this.config = new ConfigDatabase(model);
+  }
+
+  /** Ends another NETCONF session ({@code kill-session}); false when there is none with that id. */
+  boolean killSession(int sessionId) {
+    return killSession.test(sessionId);
   }
 
   /** The whole VC loses power: the model reboots every member, every session drops. */

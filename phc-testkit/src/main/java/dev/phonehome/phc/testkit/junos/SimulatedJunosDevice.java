@@ -79,8 +79,10 @@ public final class SimulatedJunosDevice implements AutoCloseable {
   private final String bindAddress;
   private final SshServer sshd;
   private final JunosRpcHandler handler;
+  private final FileTransfers transfers;
   private final List<RecordedRpc> recorded = new CopyOnWriteArrayList<>();
   private final List<Session> sessions = new CopyOnWriteArrayList<>();
+  private final List<String> framings = new CopyOnWriteArrayList<>();
   private final AtomicInteger sessionIds = new AtomicInteger(30000);
   private final AtomicInteger sessionsRefused = new AtomicInteger();
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -98,7 +100,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     this.authorizedKey = b.authorizedKey;
     this.hostKey = b.hostKey != null ? b.hostKey : generateHostKey();
     this.bindAddress = b.bindAddress;
-    this.handler = new JunosRpcHandler(new SimState(model, settings, this::dropSessions));
+    this.handler = new JunosRpcHandler(new SimState(model, settings, this::dropSessions, this::killSession));
     this.sshd = SshServer.setUpDefaultServer();
     sshd.setHost(b.bindAddress);
     sshd.setPort(b.port);
@@ -106,7 +108,8 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     sshd.setPasswordAuthenticator((user, pw, s) -> username.equals(user) && password.equals(pw));
     sshd.setPublickeyAuthenticator((user, key, s) ->
         username.equals(user) && authorizedKey != null && KeyUtils.compareKeys(authorizedKey, key));
-    sshd.setSubsystemFactories(List.of(new SubsystemFactory() {
+    List<SubsystemFactory> subsystems = new ArrayList<>();
+    subsystems.add(new SubsystemFactory() {
       @Override
       public String getName() {
         return "netconf";
@@ -116,7 +119,10 @@ public final class SimulatedJunosDevice implements AutoCloseable {
       public Command createSubsystem(ChannelSession channel) {
         return new Session();
       }
-    }));
+    });
+    this.transfers = new FileTransfers(model, username);
+    transfers.install(sshd, subsystems);
+    sshd.setSubsystemFactories(subsystems);
   }
 
   private static KeyPair generateHostKey() {
@@ -191,6 +197,11 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     return model;
   }
 
+  /** Every file pushed to the device over SFTP or SCP so far, in order. */
+  public List<RecordedUpload> uploads() {
+    return transfers.uploads();
+  }
+
   /** Every RPC received so far, in order, over all sessions. */
   public List<RecordedRpc> recordedRpcs() {
     return List.copyOf(recorded);
@@ -231,6 +242,24 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     return sessionsRefused.get();
   }
 
+  /**
+   * The framing each NETCONF session used once its hello was done, in order: {@code chunked} (RFC 6242, both
+   * sides said base:1.1) or {@code end-of-message} ({@code ]]>]]>}).
+   */
+  public List<String> sessionFramings() {
+    return List.copyOf(framings);
+  }
+
+  private boolean killSession(int sessionId) {
+    for (Session s : sessions) {
+      if (s.id == sessionId) {
+        s.end();
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Ends every open session, as a primary change would. */
   public void dropSessions() {
     for (Session s : sessions) {
@@ -247,6 +276,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
       log.debug("stopping the SSH server: {}", e.toString());
     }
     threads.shutdownNow();
+    transfers.close();
   }
 
   /** One NETCONF session: the subsystem command. */
@@ -261,6 +291,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     private int bootAtStart;
     private String user = username;
     private volatile boolean ended;
+    private final java.util.concurrent.atomic.AtomicBoolean releasedOnce = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public void setInputStream(InputStream in) {
@@ -311,6 +342,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
               if (settings.chunkedFraming() && m.contains("urn:ietf:params:netconf:base:1.1")) {
                 framing.chunked(true);
               }
+              framings.add(framing.chunked() ? "chunked" : "end-of-message");
               byte[] rest = framing.takePending();
               for (String more : framing.feed(rest, 0, rest.length)) {
                 if (!onRpc(more)) {
@@ -459,6 +491,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
       }
       ended = true;
       sessions.remove(this);
+      released();
       ChannelSession c = channel;
       if (c != null) {
         c.getSession().close(false);
@@ -473,6 +506,14 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     public void destroy(ChannelSession channel) {
       ended = true;
       sessions.remove(this);
+      released();
+    }
+
+    /** Once per session: the device lets go of its lock and uncommitted changes. */
+    private void released() {
+      if (id != 0 && releasedOnce.compareAndSet(false, true)) {
+        handler.sessionEnded(id);
+      }
     }
   }
 

@@ -512,6 +512,15 @@ public final class VirtualChassisModel {
     crashAfter("load-configuration");
   }
 
+  /** Drops the candidate: what was loaded since the last commit ({@code discard-changes}, {@code rollback 0}). */
+  public synchronized void discardCandidateConfiguration() {
+    settle();
+    if (!candidate.isEmpty()) {
+      candidate.clear();
+      log("discard-configuration", "");
+    }
+  }
+
   /** Commits the candidate on every member. */
   public synchronized void commitConfiguration() {
     settle();
