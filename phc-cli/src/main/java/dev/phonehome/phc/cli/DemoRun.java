@@ -116,6 +116,11 @@ final class DemoRun {
         PhoneHomeServer phs = PhoneHomeServer.builder()
             .records(records)
             .sslContext(pki.serverSslContext())
+            // The device authenticates with its IDevID certificate (RFC 8572 section 5.3), issued by the test
+            // PKI's manufacturer CA and naming its serial number; the Juniper dialect also takes serial + "".
+            .clientAuth(dev.phonehome.phc.core.server.ClientAuth.WANT)
+            .authenticator(dev.phonehome.phc.core.server.DeviceAuthentication.builder()
+                .manufacturerCas(List.of(pki.manufacturerCa())).build())
             .bind("127.0.0.1", 0)
             .addProgressListener(n -> display.notification(n.report()))
             .build()
@@ -149,7 +154,8 @@ final class DemoRun {
           .bootstrapServers(phs.url().toString())
           .dialect(dialect)
           .deviceOperations(ops)
-          .sslContext(pki.clientSslContext(null), pki.clientTrustManager())
+          .sslContext(pki.clientSslContext(primarySerial), pki.clientTrustManager())
+          .keyManagers(pki.deviceKeyManagers(primarySerial))
           .clock(clock)
           .sleeper(clock)
           .random(new Random(8572))

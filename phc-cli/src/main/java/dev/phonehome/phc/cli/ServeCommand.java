@@ -66,6 +66,26 @@ final class ServeCommand implements Callable<Integer> {
       description = "Port of the admin API (default: --port + 1, same address and certificate).")
   Integer adminPort;
 
+  @Option(names = "--device-secrets", paramLabel = "FILE",
+      description = "Per-device secrets, one 'SERIAL SECRET' per line (# comments): RFC 8572 devices send theirs as"
+          + " HTTP Basic password (their activation code); a device with a secret must send it in both dialects."
+          + " Re-read when it changes. Keep it private (chmod 600): phc serve warns when others can read it.")
+  Path deviceSecrets;
+
+  @Option(names = "--client-ca", paramLabel = "PEM",
+      description = "Manufacturer CA certificate(s), PEM: TLS client certificates (IDevIDs) that chain to one and"
+          + " name the serial in their subject serialNumber authenticate the device (RFC 8572 section 5.3).")
+  Path clientCa;
+
+  @Option(names = "--juniper-require-client-cert",
+      description = "Juniper dialect: require a client certificate from --client-ca naming the serial (serial +"
+          + " empty password alone is refused).")
+  boolean juniperRequireClientCert;
+
+  @Option(names = "--juniper-allow", paramLabel = "CIDR",
+      description = "Juniper dialect: answer only these source networks (repeatable, e.g. 10.20.0.0/16); others get 403.")
+  java.util.List<String> juniperAllow = new java.util.ArrayList<>();
+
   @Option(names = "--notifications", paramLabel = "DIR",
       description = "Where notification journals go (default: DIR/../notifications).")
   Path notifications;
@@ -105,6 +125,17 @@ final class ServeCommand implements Callable<Integer> {
     if (adminPort != null && (adminPort < 0 || adminPort > 65535 || (adminPort == port && port != 0))) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--admin-port " + adminPort + ": must be 0 to 65535 and not the --port");
+    }
+    if (juniperRequireClientCert && clientCa == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--juniper-require-client-cert needs --client-ca (the CA the client certificates must chain to)");
+    }
+    for (String cidr : juniperAllow) {
+      try {
+        dev.phonehome.phc.core.server.DeviceAuthentication.builder().juniperSourceNetworks(java.util.List.of(cidr));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--juniper-allow " + e.getMessage());
+      }
     }
     if (adminToken != null && adminToken.length() < 8) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),

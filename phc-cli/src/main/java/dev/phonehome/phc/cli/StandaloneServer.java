@@ -92,9 +92,30 @@ final class StandaloneServer implements AutoCloseable {
         out.flush();
       }
     });
+    List<java.security.cert.X509Certificate> clientCas = options.clientCa == null ? List.of()
+        : TlsMaterial.readCertificates("--client-ca", options.clientCa);
+    dev.phonehome.phc.core.server.DeviceAuthentication.Builder auth =
+        dev.phonehome.phc.core.server.DeviceAuthentication.builder().manufacturerCas(clientCas)
+            .juniperSourceNetworks(options.juniperAllow);
+    dev.phonehome.phc.core.server.FileDeviceSecrets secrets = null;
+    if (options.deviceSecrets != null) {
+      Inputs.readableFile("--device-secrets", options.deviceSecrets);
+      try {
+        secrets = dev.phonehome.phc.core.server.FileDeviceSecrets.open(options.deviceSecrets);
+      } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        throw CliException.badInput("--device-secrets " + e.getMessage(), e);
+      }
+      auth.deviceSecrets(secrets);
+    }
+    if (options.juniperRequireClientCert) {
+      auth.juniperRequireClientCertificate();
+    }
     PhoneHomeServer server = PhoneHomeServer.builder()
         .records(records)
-        .sslContext(tls.sslContext())
+        .sslContext(tls.sslContext(clientCas))
+        .clientAuth(clientCas.isEmpty() ? dev.phonehome.phc.core.server.ClientAuth.NONE
+            : dev.phonehome.phc.core.server.ClientAuth.WANT)
+        .authenticator(auth.build())
         .bind(address.getHostAddress(), options.port)
         .addProgressListener(journal)
         .addProgressListener(n -> printNotification(out, n))
@@ -139,6 +160,7 @@ final class StandaloneServer implements AutoCloseable {
     StandaloneServer s = new StandaloneServer(out, server, admin, journal, watcher, url, tls);
     try {
       s.banner(options, tls, dir, loaded, files);
+      s.authBanner(options, secrets, clientCas);
     } catch (RuntimeException e) {
       s.close();
       throw e;
@@ -174,14 +196,35 @@ final class StandaloneServer implements AutoCloseable {
         out.println("  " + pad(l.serial(), w) + "  " + pad(l.file().getFileName().toString(), fw) + "  " + l.kind()
             + note);
       }
-      out.println("Juniper dialect: GET " + url + "restconf/data/juniper-zerotouch-bootstrap-server:devices/device=<serial>"
-          + "  (Basic auth: serial, empty password)");
+      out.println("Juniper dialect: GET " + url + "restconf/data/juniper-zerotouch-bootstrap-server:devices/device=<serial>");
       out.println("RFC 8572:        POST " + url + "restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data");
       out.println("Notifications:   " + journal.dir() + "/<serial>.jsonl");
       out.println("Admin API:       " + (options.adminToken == null ? "off (start with --admin-token T for 'phc status')"
           : adminUrl() + AdminApi.PREFIX.substring(1) + "/devices  (Authorization: Bearer <token>; phc status --server "
               + adminUrl() + ")"));
       out.println("Press Ctrl-C to stop.");
+      out.flush();
+    }
+  }
+
+  /** What each dialect authenticates with, and a warning for a device secrets file others can read. */
+  private void authBanner(ServeCommand options, dev.phonehome.phc.core.server.@org.jspecify.annotations.Nullable
+      FileDeviceSecrets secrets, List<java.security.cert.X509Certificate> clientCas) {
+    synchronized (out) {
+      String certs = clientCas.isEmpty() ? "" : "client certificate from --client-ca (" + clientCas.size()
+          + " CA" + (clientCas.size() == 1 ? "" : "s") + ")";
+      String secretText = secrets == null ? "" : "device secret (" + secrets.size() + " in " + secrets.file() + ")";
+      out.println("Device authentication:");
+      out.println("  Juniper dialect: " + (options.juniperRequireClientCert ? certs + " required"
+          : "serial + empty password" + (secrets == null ? "" : " (or the device's secret, when it has one)"))
+          + (options.juniperAllow.isEmpty() ? "" : "; sources " + String.join(", ", options.juniperAllow)));
+      String rfc = java.util.stream.Stream.of(secretText, certs).filter(x -> !x.isEmpty())
+          .collect(java.util.stream.Collectors.joining(" or "));
+      out.println("  RFC 8572:        " + (rfc.isEmpty()
+          ? "NONE CONFIGURED: every RFC 8572 device gets 401 (give --device-secrets and/or --client-ca)" : rfc));
+      if (secrets != null) {
+        secrets.permissionProblem().ifPresent(p -> out.println("WARNING " + p));
+      }
       out.flush();
     }
   }

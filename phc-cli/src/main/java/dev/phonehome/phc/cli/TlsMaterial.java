@@ -109,15 +109,50 @@ final class TlsMaterial {
   }
 
   SSLContext sslContext() {
+    return sslContext(List.of());
+  }
+
+  /** The server's context; client certificates are accepted when they chain to one of {@code clientCas}. */
+  SSLContext sslContext(List<X509Certificate> clientCas) {
     try {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keyStore(), KEYSTORE_PASSWORD);
+      javax.net.ssl.TrustManager[] tms = null;
+      if (!clientCas.isEmpty()) {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        for (int i = 0; i < clientCas.size(); i++) {
+          trust.setCertificateEntry("client-ca-" + i, clientCas.get(i));
+        }
+        javax.net.ssl.TrustManagerFactory tmf =
+            javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        tms = tmf.getTrustManagers();
+      }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+      ctx.init(kmf.getKeyManagers(), tms, new SecureRandom());
       return ctx;
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build an SSLContext: " + e, e);
     }
+  }
+
+  /** Every certificate of a PEM file (CA certificates for client certificates). */
+  static List<X509Certificate> readCertificates(String option, Path file) {
+    Inputs.readableFile(option, file);
+    List<X509Certificate> out = new ArrayList<>();
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificates(in)) {
+        out.add((X509Certificate) c);
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw CliException.badInput(option + " " + file + ": cannot read certificates: " + e.getMessage(), e);
+    }
+    if (out.isEmpty()) {
+      throw CliException.badInput(option + " " + file + ": no certificate found (expected PEM)");
+    }
+    return out;
   }
 
   /** A fresh EC P-256 key and a self-signed certificate for {@code hosts} (names or addresses), valid 1 year. */

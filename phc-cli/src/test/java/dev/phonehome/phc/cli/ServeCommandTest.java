@@ -131,9 +131,13 @@ class ServeCommandTest {
   void rfc8572PostServesTheRecordAsConveyedInformationAndReportProgressLandsInTheJournal() throws Exception {
     byte[] record = Rfc8572Codec.encodeConveyedInformation(onboarding(), Encoding.JSON);
     Files.write(records.resolve(RFC_SERIAL + ".json"), record);
-    serve();
+    Path secrets = tmp.resolve("device-secrets");
+    Files.writeString(secrets, "# serial secret\n" + RFC_SERIAL + "  activation code 1\n");
+    serve("--device-secrets", secrets.toString());
     String ops = server.url() + "restconf/operations/ietf-sztp-bootstrap-server:";
-    Curl post = curl("-u", RFC_SERIAL + ":", "-X", "POST", "-H", "Content-Type: application/yang-data+json",
+    // RFC 8572 section 5.3: serial + empty password is not enough in this dialect.
+    assertThat(curl("-u", RFC_SERIAL + ":", "-X", "POST", ops + "get-bootstrapping-data").status).isEqualTo(401);
+    Curl post = curl("-u", RFC_SERIAL + ":activation code 1", "-X", "POST", "-H", "Content-Type: application/yang-data+json",
         "-H", "Accept: application/yang-data+json",
         "--data-binary", "{\"ietf-sztp-bootstrap-server:input\":{\"hw-model\":\"ex4300-48p\",\"os-name\":\"junos\"}}",
         ops + "get-bootstrapping-data");
@@ -145,7 +149,8 @@ class ServeCommandTest {
     assertThat(doc.encoding()).isEqualTo(Encoding.JSON);
     assertThat(doc.document()).isEqualTo(record);
 
-    Curl progress = curl("-u", RFC_SERIAL + ":", "-X", "POST", "-H", "Content-Type: application/yang-data+json",
+    Curl progress = curl("-u", RFC_SERIAL + ":activation code 1", "-X", "POST", "-H",
+        "Content-Type: application/yang-data+json",
         "--data-binary", "{\"ietf-sztp-bootstrap-server:input\":{\"progress-type\":\"bootstrap-initiated\","
             + "\"message\":\"rfc hello\"}}",
         ops + "report-progress");

@@ -53,6 +53,8 @@ class JuniperRecordsTest {
 
   private void serve() {
     server = PhoneHomeServer.builder().records(FileProvisioningRecords.open(dir)).sslContext(PKI.serverSslContext())
+        .authenticator(dev.phonehome.phc.core.server.DeviceAuthentication.builder().deviceSecrets(
+            dev.phonehome.phc.core.server.DeviceSecrets.of(java.util.Map.of("PE3714100219", "s3cret"))).build())
         .clientAuth(ClientAuth.NONE).build().start();
   }
 
@@ -84,13 +86,13 @@ class JuniperRecordsTest {
 
   @Test
   void rfc8572AnswerFromAJuniperRecordIsEncodedFromTheModel() throws IOException {
-    Files.writeString(dir.resolve("PE3714100218.xml"), "<device xmlns=\"http://juniper.net/zerotouch-bootstrap-server\">"
-        + "<unique-id>PE3714100218</unique-id><boot-image><name>jinstall-ex-4300-21.4R3.15-signed.tgz</name>"
+    Files.writeString(dir.resolve("PE3714100219.xml"), "<device xmlns=\"http://juniper.net/zerotouch-bootstrap-server\">"
+        + "<unique-id>PE3714100219</unique-id><boot-image><name>jinstall-ex-4300-21.4R3.15-signed.tgz</name>"
         + "<sha256>" + "ab".repeat(32) + "</sha256><path>https://i/x.tgz</path><signature/></boot-image></device>");
     serve();
     try (Response r = http.newCall(new Request.Builder().url(server.url()
         + "restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data")
-        .header("Authorization", Credentials.basic("PE3714100218", "")).header("Accept", Encoding.JSON.mediaType())
+        .header("Authorization", Credentials.basic("PE3714100219", "s3cret")).header("Accept", Encoding.JSON.mediaType())
         .post(okhttp3.RequestBody.create(new byte[0], null)).build()).execute()) {
       assertThat(r.code()).isEqualTo(200);
       byte[] doc = ConveyedInformationCms.unwrap(Rfc8572Codec.decodeBootstrappingData(

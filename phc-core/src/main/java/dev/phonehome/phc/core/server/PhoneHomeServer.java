@@ -55,9 +55,12 @@ import org.jspecify.annotations.Nullable;
  * {@code dev.phonehome.phc.core.servlet.PhoneHomeServlet}).
  *
  * <p>Authorisation: a device gets only its own record. The {@link DeviceAuthenticator} (default
- * {@link BasicDeviceAuthenticator}) says which serial a request comes from; a request for another serial is
- * 403 and never data; an unclaimed serial is 404 (the device keeps polling). Every error carries a RESTCONF
- * {@code ietf-restconf:errors} body.
+ * {@link DeviceAuthentication#defaults()}: Juniper devices by serial and empty password, as Junos sends; RFC
+ * 8572 devices only by a per-device secret or a manufacturer-issued client certificate, which you configure
+ * with {@link DeviceAuthentication#builder()}) says which serial a request comes from; a request for another
+ * serial is 403 and never data; an unclaimed serial is 404 (the device keeps polling). Failed authentications
+ * are throttled per source and per serial (429 with Retry-After), notifications per device
+ * ({@link ServerLimits}). Every error carries a RESTCONF {@code ietf-restconf:errors} body.
  */
 public final class PhoneHomeServer implements AutoCloseable {
   private final CoreHandler handler;
@@ -87,7 +90,8 @@ public final class PhoneHomeServer implements AutoCloseable {
     // then, never on the engine's I/O threads.
     this.blockingStore = !(store instanceof InMemoryDeviceStore);
     this.progress = new ProgressStore(store, b.clock, b.stalledAfter, b.listeners);
-    this.handler = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits);
+    this.handler = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits,
+        b.clock);
     this.trustManagerFactory = b.trustManagerFactory;
     if (b.sslContext != null) {
       this.sslContext = b.sslContext;
@@ -220,7 +224,7 @@ public final class PhoneHomeServer implements AutoCloseable {
   public static final class Builder {
     private @Nullable ProvisioningRecords records;
     private @Nullable DeviceStore store;
-    private DeviceAuthenticator authenticator = BasicDeviceAuthenticator.create();
+    private DeviceAuthenticator authenticator = DeviceAuthentication.defaults();
     private final List<ProgressListener> listeners = new ArrayList<>();
     private @Nullable Executor executor;
     private ServerLimits limits = ServerLimits.DEFAULT;
@@ -244,7 +248,11 @@ public final class PhoneHomeServer implements AutoCloseable {
       return this;
     }
 
-    /** Who a request comes from; default {@link BasicDeviceAuthenticator#create()}. */
+    /**
+     * Who a request comes from; default {@link DeviceAuthentication#defaults()} (RFC 8572 devices cannot
+     * authenticate until you give secrets or manufacturer CAs). {@link BasicDeviceAuthenticator#create()} is the
+     * insecure lab setting: serial + empty password in both dialects.
+     */
     public Builder authenticator(DeviceAuthenticator authenticator) {
       this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
       return this;

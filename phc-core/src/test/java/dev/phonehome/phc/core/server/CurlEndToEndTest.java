@@ -35,7 +35,10 @@ class CurlEndToEndTest {
     Files.writeString(caFile, "-----BEGIN CERTIFICATE-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(tls.ca.getEncoded())
         + "\n-----END CERTIFICATE-----\n");
-    server = PhoneHomeServer.builder().records(Fixtures.records()).sslContext(tls.serverContext()).build().start();
+    server = PhoneHomeServer.builder().records(Fixtures.records()).sslContext(tls.serverContext())
+        .authenticator(DeviceAuthentication.builder()
+            .deviceSecrets(DeviceSecrets.of(java.util.Map.of(Fixtures.SERIAL_B, "rfc-secret"))).build())
+        .build().start();
   }
 
   @AfterEach
@@ -79,22 +82,23 @@ class CurlEndToEndTest {
             + "</notification-type><message>done</message></notification>", base + SERIAL_A + "/notification");
     assertThat(out).endsWith("\n204");
     assertThat(server.progress().status(SERIAL_A).phase()).isEqualTo(ProgressType.BOOTSTRAP_COMPLETE);
-    out = curl("-u", "PE3714100301:", base + SERIAL_A);
+    out = curl("-u", Fixtures.REDIRECTED + ":", base + SERIAL_A);
     assertThat(out).endsWith("\n403").doesNotContain("sw-a");
   }
 
   @Test
   void rfc8572GetBootstrappingDataAndReportProgressWithCurl() throws Exception {
     String ops = "https://127.0.0.1:" + server.port() + "/restconf/operations/ietf-sztp-bootstrap-server:";
-    String out = curl("-u", SERIAL_A + ":", "-H", "Content-Type: application/yang-data+json", "-H",
+    // RFC 8572 section 5.3: the device authenticates, here with its secret as the Basic password.
+    String out = curl("-u", Fixtures.SERIAL_B + ":rfc-secret", "-H", "Content-Type: application/yang-data+json", "-H",
         "Accept: application/yang-data+json", "--data-binary",
         "{\"ietf-sztp-bootstrap-server:input\":{\"hw-model\":\"ex4300-48p\"}}", ops + "get-bootstrapping-data");
     assertThat(out).endsWith("\n200").contains("ietf-sztp-bootstrap-server:output").contains("conveyed-information");
-    out = curl("-u", SERIAL_A + ":", "-H", "Content-Type: application/yang-data+xml", "--data-binary",
+    out = curl("-u", Fixtures.SERIAL_B + ":rfc-secret", "-H", "Content-Type: application/yang-data+xml", "--data-binary",
         "<input xmlns=\"urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server\"><progress-type>bootstrap-initiated"
             + "</progress-type><message>hi</message></input>", ops + "report-progress");
     assertThat(out).endsWith("\n204");
-    assertThat(server.progress().timeline(SERIAL_A)).extracting(n -> n.report().type())
+    assertThat(server.progress().timeline(Fixtures.SERIAL_B)).extracting(n -> n.report().type())
         .containsExactly(ProgressType.BOOTSTRAP_INITIATED);
   }
 }

@@ -51,10 +51,14 @@ class NotificationStorageTest {
   private final FailingStore store = new FailingStore(InMemoryDeviceStore.create());
   private final List<DeviceNotification> heard = new CopyOnWriteArrayList<>();
   private PhoneHomeServer server;
+  /** The RFC 8572 device's secret (RFC 8572 section 5.3: serial + empty password is not enough there). */
+  private static final String RFC_SECRET = "rfc-secret";
 
   private PhoneHomeServer start(dev.phonehome.phc.api.server.ProgressListener... listeners) {
     PhoneHomeServer.Builder b = PhoneHomeServer.builder()
         .records(Fixtures.records())
+        .authenticator(DeviceAuthentication.builder()
+            .deviceSecrets(DeviceSecrets.of(java.util.Map.of(SERIAL_A, RFC_SECRET))).build())
         .store(store)
         .sslContext(tls.serverContext())
         .clock(clock);
@@ -82,7 +86,8 @@ class NotificationStorageTest {
   private Response postJuniper(String serial, ProgressReport report) throws IOException {
     return client().newCall(new Request.Builder()
         .url(server.url() + DEVICES + serial + "/notification")
-        .header("Authorization", Credentials.basic(serial, ""))
+        // A device with a secret sends it in both dialects (else the Juniper dialect would bypass it).
+        .header("Authorization", Credentials.basic(serial, serial.equals(SERIAL_A) ? RFC_SECRET : ""))
         .post(RequestBody.create(JuniperXmlCodec.encodeNotification(report),
             MediaType.get("application/yang-data+xml")))
         .build()).execute();
@@ -124,7 +129,7 @@ class NotificationStorageTest {
         Encoding.JSON);
     try (Response r = client().newCall(new Request.Builder()
         .url(server.url() + "restconf/operations/ietf-sztp-bootstrap-server:report-progress")
-        .header("Authorization", Credentials.basic(SERIAL_A, ""))
+        .header("Authorization", Credentials.basic(SERIAL_A, RFC_SECRET))
         .post(RequestBody.create(body, MediaType.get(Encoding.JSON.mediaType())))
         .build()).execute()) {
       assertThat(r.code()).isEqualTo(503);
@@ -149,7 +154,7 @@ class NotificationStorageTest {
     for (int i = 0; i < 2; i++) {
       try (Response r = client().newCall(new Request.Builder()
           .url(server.url() + "restconf/operations/ietf-sztp-bootstrap-server:report-progress")
-          .header("Authorization", Credentials.basic(SERIAL_A, ""))
+          .header("Authorization", Credentials.basic(SERIAL_A, RFC_SECRET))
           .post(RequestBody.create(body, MediaType.get(Encoding.JSON.mediaType())))
           .build()).execute()) {
         assertThat(r.code()).isEqualTo(204);
@@ -208,7 +213,7 @@ class NotificationStorageTest {
     store.failing.set(true);
     try (Response r = client().newCall(new Request.Builder()
         .url(server.url() + DEVICES + SERIAL_A)
-        .header("Authorization", Credentials.basic(SERIAL_A, ""))
+        .header("Authorization", Credentials.basic(SERIAL_A, RFC_SECRET))
         .build()).execute()) {
       assertThat(r.code()).isEqualTo(200);
     }

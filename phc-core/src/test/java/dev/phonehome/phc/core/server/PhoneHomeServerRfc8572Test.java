@@ -52,8 +52,14 @@ class PhoneHomeServerRfc8572Test {
   private final List<DeviceNotification> heard = new CopyOnWriteArrayList<>();
   private PhoneHomeServer server;
 
+  /** RFC 8572 devices authenticate (section 5.3): by their secret, or by a certificate from the test CA. */
+  static final String SECRET = "s3cret";
+
   private PhoneHomeServer start(PhoneHomeServer.Builder b) {
     server = b.records(Fixtures.records()).sslContext(tls.serverContext()).clientAuth(ClientAuth.WANT)
+        .authenticator(DeviceAuthentication.builder()
+            .deviceSecrets(serial -> java.util.Optional.of(SECRET))
+            .manufacturerCas(List.of(tls.ca)).build())
         .addProgressListener(heard::add).build().start();
     return server;
   }
@@ -75,7 +81,7 @@ class PhoneHomeServerRfc8572Test {
         .header("Accept", enc.mediaType())
         .post(RequestBody.create(body, MediaType.get(enc.mediaType())));
     if (user != null) {
-      b.header("Authorization", Credentials.basic(user, ""));
+      b.header("Authorization", Credentials.basic(user, SECRET));
     }
     return client.newCall(b.build()).execute();
   }
@@ -110,7 +116,7 @@ class PhoneHomeServerRfc8572Test {
   void emptyInputIsAllowedAndAcceptDecidesTheAnswerEncoding() throws IOException {
     start(PhoneHomeServer.builder());
     try (Response r = client(tls.clientContext()).newCall(new Request.Builder().url(server.url() + GET_DATA)
-        .header("Authorization", Credentials.basic(SERIAL_A, ""))
+        .header("Authorization", Credentials.basic(SERIAL_A, SECRET))
         .header("Accept", "application/yang.data+json")
         .post(RequestBody.create(new byte[0], MediaType.get("application/yang-data+xml"))).build()).execute()) {
       assertThat(r.code()).isEqualTo(200);
@@ -186,7 +192,7 @@ class PhoneHomeServerRfc8572Test {
   void unsupportedContentTypeIs415() throws IOException {
     start(PhoneHomeServer.builder());
     try (Response r = client(tls.clientContext()).newCall(new Request.Builder().url(server.url() + REPORT)
-        .header("Authorization", Credentials.basic(SERIAL_A, ""))
+        .header("Authorization", Credentials.basic(SERIAL_A, SECRET))
         .post(RequestBody.create("x", MediaType.get("text/plain"))).build()).execute()) {
       assertThat(r.code()).isEqualTo(415);
     }

@@ -94,13 +94,14 @@ class ProvisionalTrustEndToEndTest {
   }
 
   private void startPhs() {
-    phs = PhoneHomeServer.builder().clock(clock).sslContext(owner.serverSslContext())
+    phs = PhoneHomeServer.builder().clock(clock).sslContext(owner.serverSslContext()).authenticator(SECRETS)
         .records(new InMemoryProvisioningRecords().put("PE0", onboarding()))
         .addProgressListener(phsNotifications::add).build().start();
   }
 
   private void startRedirect(boolean signed, InMemoryProvisioningRecords records) {
     PhoneHomeServer.Builder b = PhoneHomeServer.builder().clock(clock).sslContext(redirectTls.serverSslContext())
+        .authenticator(SECRETS)
         .records(records).addProgressListener(redirectNotifications::add);
     if (signed) {
       b.signer(owner.signer());
@@ -108,8 +109,14 @@ class ProvisionalTrustEndToEndTest {
     redirect = b.build().start();
   }
 
+  /** RFC 8572 section 5.3: the device authenticates to both servers with its activation code. */
+  private static final dev.phonehome.phc.core.server.DeviceAuthentication SECRETS =
+      dev.phonehome.phc.core.server.DeviceAuthentication.builder()
+          .deviceSecrets(dev.phonehome.phc.core.server.DeviceSecrets.of(java.util.Map.of("PE0", "code-PE0"))).build();
+
   private PhoneHomeClient.Builder client() {
     return PhoneHomeClient.builder().bootstrapServers(redirect.url().toString()).dialect(Dialect.RFC8572)
+        .activationCode("code-PE0")
         .sslContext(imageTls.clientSslContext(null), imageTls.clientTrustManager())
         .deviceOperations(FakeVirtualChassis.of(model)).clock(clock).sleeper(clock)
         .random(new Random(7)).maxRounds(1)

@@ -31,6 +31,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -69,9 +71,22 @@ public final class CoreHandler implements PhoneHomeHandler {
   private final CodecLimits codecLimits;
   private final Semaphore inFlight;
   private final ConcurrentHashMap<String, CachedAnswer> answers = new ConcurrentHashMap<>();
+  /** Failed authentications per source ("src:ADDR") and per claimed serial ("sn:SERIAL"). */
+  private final RateLimits authFailures;
+  /** Notifications per device serial. */
+  private final RateLimits notificationRate;
 
   public CoreHandler(ProvisioningRecords records, DeviceAuthenticator authenticator, ProgressStore progress,
       @Nullable ConveyedInformationSigner signer, @Nullable ReportingLevel reportingLevel, ServerLimits limits) {
+    this(records, authenticator, progress, signer, reportingLevel, limits, Clock.systemUTC());
+  }
+
+  /** @param clock the clock of the rate limits (failed authentications, notifications per device) */
+  public CoreHandler(ProvisioningRecords records, DeviceAuthenticator authenticator, ProgressStore progress,
+      @Nullable ConveyedInformationSigner signer, @Nullable ReportingLevel reportingLevel, ServerLimits limits,
+      Clock clock) {
+    this.authFailures = new RateLimits(clock);
+    this.notificationRate = new RateLimits(clock);
     this.records = records;
     this.authenticator = authenticator;
     this.progress = progress;
@@ -176,7 +191,11 @@ public final class CoreHandler implements PhoneHomeHandler {
       throw new HttpError(400, Encoding.XML, "missing-element", "the notification has no notification-type",
           ErrorPaths.juniper("/notification/notification-type"));
     }
-    store(request, serial, Dialect.JUNIPER, reports, Encoding.XML);
+    if (reports.size() > limits.maxNotificationsPerRequest()) {
+      throw new HttpError(413, Encoding.XML, "too-big", "the request carries " + reports.size()
+          + " notifications; at most " + limits.maxNotificationsPerRequest() + " per request", null);
+    }
+    store(request, serial, Dialect.JUNIPER, bounded(reports), Encoding.XML);
     return ServerResponse.empty(204);
   }
 
@@ -240,7 +259,7 @@ public final class CoreHandler implements PhoneHomeHandler {
     } catch (PhcProtocolException e) {
       throw badInput(e, in, out);
     }
-    store(request, serial, Dialect.RFC8572, List.of(report), out);
+    store(request, serial, Dialect.RFC8572, bounded(List.of(report)), out);
     return ServerResponse.empty(204);
   }
 
@@ -253,6 +272,12 @@ public final class CoreHandler implements PhoneHomeHandler {
    */
   private void store(ServerRequest request, String serial, Dialect dialect, List<ProgressReport> reports,
       Encoding enc) {
+    Duration wait = notificationRate.tryTake(serial, reports.size(), limits.notificationsPerMinute());
+    if (!wait.isZero()) {
+      throw new HttpError(429, enc, "operation-failed", "device '" + serial + "' sent more than "
+          + limits.notificationsPerMinute() + " notifications in a minute; nothing stored, send again later", null,
+          Map.of("Retry-After", Long.toString(seconds(wait))));
+    }
     try {
       progress.recordNotifications(serial, dialect, request.remoteAddress(), reports);
     } catch (PhcStoreException e) {
@@ -261,6 +286,29 @@ public final class CoreHandler implements PhoneHomeHandler {
           "the notification could not be stored; send it again later", null,
           Map.of("Retry-After", Long.toString(STORE_RETRY_AFTER_SECONDS)));
     }
+  }
+
+  /** Messages cut to {@link ServerLimits#maxMessageLength()}, with a marker saying how long they were. */
+  private List<ProgressReport> bounded(List<ProgressReport> reports) {
+    int max = limits.maxMessageLength();
+    List<ProgressReport> out = new java.util.ArrayList<>(reports.size());
+    for (ProgressReport r : reports) {
+      String m = r.message();
+      if (m != null && m.length() > max) {
+        String marker = " ...[cut, " + m.length() + " characters]";
+        int keep = max - marker.length();
+        if (keep > 0 && Character.isHighSurrogate(m.charAt(keep - 1))) {
+          keep--;
+        }
+        r = r.toBuilder().message(m.substring(0, keep) + marker).build();
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  private static long seconds(Duration d) {
+    return Math.max(1, (d.toMillis() + 999) / 1000);
   }
 
   /** Finds the record for a bootstrap request; a serial without one is recorded in the unclaimed inbox. */
@@ -288,18 +336,24 @@ public final class CoreHandler implements PhoneHomeHandler {
     String user = null;
     String password = null;
     String authorization = request.header("Authorization");
+    String source = request.remoteAddress();
     if (authorization != null) {
       String[] basic = parseBasic(authorization);
       if (basic == null) {
+        throttle(source, null, enc);
+        failed(source, null);
         throw unauthorized(enc, "Authorization is not HTTP Basic with base64 'serial:password'");
       }
       user = basic[0];
       password = basic[1];
     }
+    String claimed = requestedSerial != null ? requestedSerial : user;
+    throttle(source, claimed, enc);
+    Dialect dialect = requestedSerial != null ? Dialect.JUNIPER : Dialect.RFC8572;
     AuthResult result;
     try {
-      result = authenticator.authenticate(
-          new DeviceCredentials(requestedSerial, user, password, request.peerCertificates()));
+      result = authenticator.authenticate(new DeviceCredentials(requestedSerial, user, password,
+          request.peerCertificates(), dialect, source));
     } catch (RuntimeException e) {
       log.error("device authenticator failed for {}", request, e);
       throw new HttpError(500, enc, "operation-failed", "authentication failed internally", null);
@@ -312,10 +366,38 @@ public final class CoreHandler implements PhoneHomeHandler {
       return a.serialNumber();
     }
     AuthResult.Rejected r = (AuthResult.Rejected) result;
+    failed(source, claimed);
     if (r.httpStatus() == 401) {
       throw unauthorized(enc, r.reason());
     }
     throw new HttpError(r.httpStatus() == 404 ? 404 : 403, enc, "access-denied", r.reason(), null);
+  }
+
+  /**
+   * 429 before any credential is looked at when the source address or the claimed serial has failed to
+   * authenticate too often this minute (brute force of a device secret, from one address or many).
+   */
+  private void throttle(@Nullable String source, @Nullable String claimed, Encoding enc) {
+    Duration bySource = source == null ? Duration.ZERO
+        : authFailures.blockedFor("src:" + source, limits.authFailuresPerMinutePerSource());
+    Duration bySerial = claimed == null ? Duration.ZERO
+        : authFailures.blockedFor("sn:" + claimed, limits.authFailuresPerMinutePerSerial());
+    Duration wait = bySource.compareTo(bySerial) >= 0 ? bySource : bySerial;
+    if (!wait.isZero()) {
+      String who = bySource.compareTo(bySerial) >= 0 ? "from " + source
+          : "for serial '" + Serials.printable(claimed) + "'";
+      throw new HttpError(429, enc, "access-denied", "too many failed authentications " + who
+          + "; retry in " + seconds(wait) + " s", null, Map.of("Retry-After", Long.toString(seconds(wait))));
+    }
+  }
+
+  private void failed(@Nullable String source, @Nullable String claimed) {
+    if (source != null) {
+      authFailures.count("src:" + source, 1);
+    }
+    if (claimed != null) {
+      authFailures.count("sn:" + claimed, 1);
+    }
   }
 
   private static HttpError unauthorized(Encoding enc, String reason) {

@@ -223,8 +223,12 @@ public final class JettyEngine implements AutoCloseable {
       Content.Source.asByteArrayAsync(req, maxBody + 1).whenComplete((body, failure) -> {
         if (failure != null) {
           // Longer than the limit (the core answers 413 on its own check of the limit), or a read error.
-          boolean tooBig = failure instanceof IllegalArgumentException
-              || failure.getCause() instanceof IllegalArgumentException;
+          // Jetty says so with an IllegalArgumentException or (Jetty 12.1) IllegalStateException("Max size
+          // (N) exceeded"), possibly wrapped in a CompletionException.
+          Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          boolean tooBig = t instanceof IllegalArgumentException
+              || (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("Max size"));
           if (tooBig) {
             dispatch(req, resp, callback, new byte[maxBody + 1]);
           } else {
@@ -264,8 +268,9 @@ public final class JettyEngine implements AutoCloseable {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message,
         Throwable cause, Callback callback) throws IOException {
+      // A 5xx message is Jetty's own (an exception text): not for the peer's eyes.
       JettyEngine.write(CoreHandler.error(code, Encoding.XML, code >= 500 ? "operation-failed" : "malformed-message",
-          message, Map.of()), response, callback);
+          code >= 500 ? "internal error" : message, Map.of()), response, callback);
     }
 
     @Override
