@@ -14,13 +14,20 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -117,7 +124,8 @@ public final class JettyEngine implements AutoCloseable {
     SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
     http.addCustomizer(secure);
     // One selector per core: with the non-blocking adapter the selector threads also do TLS and the handler.
-    SslConnectionFactory tls = new SslConnectionFactory(ssl, "http/1.1");
+    SslConnectionFactory tls = usesOpenSsl() ? new CoalescingSslConnectionFactory(ssl)
+        : new SslConnectionFactory(ssl, "http/1.1");
     if (usesOpenSsl()) {
       // BoringSSL reads and writes native memory: direct buffers save a copy of every record.
       tls.setDirectBuffersForEncryption(true);
@@ -260,6 +268,84 @@ public final class JettyEngine implements AutoCloseable {
         write(CoreHandler.error(503, Encoding.XML, "operation-failed", "server busy; retry later",
             Map.of("Retry-After", "1")), resp, callback);
       }
+    }
+  }
+
+  /**
+   * TLS connections that encrypt a response's header and body as one TLS record, written with one system call.
+   * Jetty hands the engine the header and the body as two buffers; Netty's BoringSSL engine (JDK-compatible
+   * mode) wraps one buffer per call and Jetty writes the encrypted bytes after every call, so without this a
+   * small response costs two records and two writes, and the kernel's send path is most of a keep-alive
+   * request's CPU. The JDK's engine gathers buffers itself and does not need it.
+   */
+  private static final class CoalescingSslConnectionFactory extends SslConnectionFactory {
+    CoalescingSslConnectionFactory(SslContextFactory.Server ssl) {
+      super(ssl, "http/1.1");
+    }
+
+    @Override
+    protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
+      return new CoalescingSslConnection(connector.getByteBufferPool(), connector.getExecutor(),
+          getSslContextFactory(), endPoint, engine, isDirectBuffersForEncryption(), isDirectBuffersForDecryption());
+    }
+  }
+
+  /** See {@link CoalescingSslConnectionFactory}. */
+  static final class CoalescingSslConnection extends SslConnection {
+    /** The largest plaintext of one TLS record (RFC 8446 section 5.1). */
+    static final int MAX_RECORD_PLAINTEXT = 16384;
+    private final ByteBufferPool pool;
+
+    CoalescingSslConnection(ByteBufferPool pool, Executor executor, SslContextFactory factory, EndPoint endPoint,
+        SSLEngine engine, boolean directEncryption, boolean directDecryption) {
+      super(pool, executor, factory, endPoint, engine, directEncryption, directDecryption);
+      this.pool = pool;
+    }
+
+    @Override
+    protected SSLEngineResult wrap(SSLEngine engine, ByteBuffer[] input, ByteBuffer output) throws SSLException {
+      if (input.length < 2) {
+        return engine.wrap(input, output);
+      }
+      // From the pool, not per connection or per thread: idle connections and virtual threads hold none.
+      RetainableByteBuffer gather = pool.acquire(MAX_RECORD_PLAINTEXT, true);
+      try {
+        return gatherWrap(engine, input, output, gather.getByteBuffer());
+      } finally {
+        gather.release();
+      }
+    }
+
+    /**
+     * Wraps {@code input} with one call to the engine when it holds more than one non-empty buffer and fits one
+     * record: copies it into {@code gather}, wraps that, then advances the inputs by what the engine consumed.
+     */
+    static SSLEngineResult gatherWrap(SSLEngine engine, ByteBuffer[] input, ByteBuffer output, ByteBuffer gather)
+        throws SSLException {
+      int buffers = 0;
+      long total = 0;
+      for (ByteBuffer b : input) {
+        if (b.hasRemaining()) {
+          buffers++;
+          total += b.remaining();
+        }
+      }
+      if (buffers < 2 || total > Math.min(gather.capacity(), MAX_RECORD_PLAINTEXT)) {
+        return engine.wrap(input, output);
+      }
+      gather.clear();
+      for (ByteBuffer b : input) {
+        gather.put(b.duplicate());
+      }
+      gather.flip();
+      SSLEngineResult result = engine.wrap(gather, output);
+      int consumed = result.bytesConsumed();
+      for (ByteBuffer b : input) {
+        int take = Math.min(consumed, b.remaining());
+        b.position(b.position() + take);
+        consumed -= take;
+      }
+      return result;
     }
   }
 
