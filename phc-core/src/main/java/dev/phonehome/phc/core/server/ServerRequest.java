@@ -3,7 +3,7 @@ package dev.phonehome.phc.core.server;
 import java.io.InputStream;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +30,13 @@ public final class ServerRequest {
   private ServerRequest(Builder b) {
     this.method = Objects.requireNonNull(b.method, "method");
     this.rawPath = Objects.requireNonNull(b.rawPath, "rawPath");
-    Map<String, List<String>> h = new LinkedHashMap<>();
-    b.headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
-    this.headers = Map.copyOf(h);
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, List<String>>[] h = new Map.Entry[b.headers.size()];
+    int i = 0;
+    for (Map.Entry<String, List<String>> e : b.headers.entrySet()) {
+      h[i++] = Map.entry(e.getKey(), List.copyOf(e.getValue()));
+    }
+    this.headers = Map.ofEntries(h);
     this.body = b.body;
     this.contentLength = b.contentLength;
     this.peerCertificates = List.copyOf(b.peerCertificates);
@@ -93,7 +97,7 @@ public final class ServerRequest {
   public static final class Builder {
     private final String method;
     private final String rawPath;
-    private final Map<String, List<String>> headers = new LinkedHashMap<>();
+    private final Map<String, List<String>> headers = new HashMap<>();
     private InputStream body = InputStream.nullInputStream();
     private long contentLength = -1;
     private List<X509Certificate> peerCertificates = List.of();

@@ -177,7 +177,8 @@ public final class JettyEngine implements AutoCloseable {
   static ServerRequest toServerRequest(Request req, byte @Nullable [] body) {
     ServerRequest.Builder b = ServerRequest.builder(req.getMethod(), req.getHttpURI().getPath());
     for (HttpField f : req.getHeaders()) {
-      b.addHeader(f.getName(), f.getValue());
+      // Jetty keeps the lower-case name of known headers: no case conversion per request.
+      b.addHeader(f.getLowerCaseName(), f.getValue());
     }
     if (body == null) {
       b.body(Content.Source.asInputStream(req), req.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
