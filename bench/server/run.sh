@@ -6,12 +6,14 @@
 # Servers (SERVERS, in this order within each round):
 #   phc        PhoneHomeServer as a vendor runs it with a KeyManagerFactory (TLS by BoringSSL)
 #   nginx      nginx from Debian, the same bytes as a static file at the same path
+#   phcnetty   the same PhoneHomeHandler behind Netty's HTTP/1.1 codec and SslHandler (BoringSSL): the engine
+#              comparison (bench/server/src/NettyBenchServer.java; not shipped)
 #   phcjdktls  PhoneHomeServer with an SSLContext (the JDK's TLS)
 #   jdk        the JDK's HttpsServer serving the same bytes (an engine alternative, for reference)
 # Loopback only, ephemeral ports, every run bounded in time. One command: bench/server/run.sh
 # Knobs (environment): DURATION (s per run, default 10), WARMUP (s, default 8, before each server's first run
 #   in a mode), ROUNDS (default 1: rounds alternate the servers; with more, each figure is the median and the
-#   spread min-max is printed), THREADS_KA (32), THREADS_NC (16), SERVERS ("phc nginx phcjdktls jdk"),
+#   spread min-max is printed), THREADS_KA (32), THREADS_NC (16), SERVERS ("phc nginx phcnetty phcjdktls jdk"),
 #   SKIP_JDK=1 (SERVERS="phc nginx"), MODES ("keepalive newconn"), JAVA (java), JAVA_OPTS (extra server JVM
 #   options, e.g. a profiler agent).
 # The last line is key=value figures: ratios to nginx, medians, server CPU per request.
@@ -22,7 +24,7 @@ WARMUP=${WARMUP:-8}
 ROUNDS=${ROUNDS:-1}
 THREADS_KA=${THREADS_KA:-32}
 THREADS_NC=${THREADS_NC:-16}
-SERVERS=${SERVERS:-phc nginx phcjdktls jdk}
+SERVERS=${SERVERS:-phc nginx phcnetty phcjdktls jdk}
 [ "${SKIP_JDK:-0}" = 1 ] && SERVERS="phc nginx"
 JAVA=${JAVA:-java}
 WORK=$(mktemp -d /tmp/phc-bench-server.XXXXXX)

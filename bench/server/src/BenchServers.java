@@ -25,7 +25,8 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Starts, on loopback, (1) the embedded PhoneHomeServer (Jetty engine, BoringSSL TLS) with one record, (2) the
- * same with the JDK's TLS on jdkPort+1, and (3) the JDK's HttpsServer (sun.net.httpserver.nodelay=true) serving
+ * same with the JDK's TLS, (3) the same handler behind Netty's HTTP codec ({@link NettyBenchServer}), and (4) the
+ * JDK's HttpsServer (sun.net.httpserver.nodelay=true) serving
  * the same response bytes, the engine alternative measured for the choice. Both use the PKCS12 key and certificate given, TLS 1.3 only.
  *
  * usage: BenchServers keystore.p12 password responseFile
@@ -82,6 +83,13 @@ public final class BenchServers {
     byte[] body = resp.body();
     Files.write(Path.of(args[2]), body);
 
+    // The same handler behind Netty's HTTP/1.1 codec and SslHandler (BoringSSL): the engine comparison.
+    PhoneHomeServer forNetty = PhoneHomeServer.builder()
+        .records(new InMemoryProvisioningRecords().put("BENCH0001", info))
+        .limits(ServerLimits.DEFAULT.withMaxConcurrentRequests(4096))
+        .build();
+    NettyBenchServer netty = new NettyBenchServer(forNetty.handler(), kmf, 64 * 1024);
+
     System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpsServer jdk = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     jdk.setHttpsConfigurator(new HttpsConfigurator(ctx) {
@@ -102,7 +110,7 @@ public final class BenchServers {
     jdk.setExecutor(Executors.newFixedThreadPool(64));
     jdk.start();
     System.out.println("READY phc=" + phs.port() + " phcjdktls=" + phsJdkTls.port() + " jdk="
-        + jdk.getAddress().getPort() + " tls_phc=" + phs.tlsImplementation() + " tls_phcjdktls="
+        + jdk.getAddress().getPort() + " phcnetty=" + netty.port() + " tls_phc=" + phs.tlsImplementation() + " tls_phcjdktls="
         + phsJdkTls.tlsImplementation() + " bytes=" + body.length);
     System.out.flush();
     Thread.currentThread().join();
