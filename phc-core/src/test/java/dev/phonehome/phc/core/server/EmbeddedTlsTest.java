@@ -43,11 +43,56 @@ class EmbeddedTlsTest {
         .trustManagerFactory(tls.trustManagerFactory())
         .clientAuth(ClientAuth.WANT)
         .build().start()) {
-      assumeTrue(server.tlsImplementation().equals("BoringSSL"), "BoringSSL does not load on this platform");
+      requireBoringSsl(server);
       assertThat(get(client(tls.clientContext(), tls.trustManager()), server, SERIAL_A, SERIAL_A)).isEqualTo(200);
       assertThat(get(client(tls.deviceContext(SERIAL_A), tls.trustManager()), server, SERIAL_A, SERIAL_A)).isEqualTo(200);
       assertThat(get(client(tls.deviceContext(SERIAL_B), tls.trustManager()), server, SERIAL_A, SERIAL_A)).isEqualTo(403);
     }
+  }
+
+  /**
+   * BoringSSL answers go out as one TLS record per small response (header and body gathered); larger ones as
+   * several records. Both must arrive intact, one after the other, over one kept-alive connection.
+   */
+  @Test
+  void keptAliveConnectionCarriesSmallAndMultiRecordAnswersIntactWithBoringSsl() throws IOException {
+    String big = "x".repeat(40_000);
+    InMemoryProvisioningRecords records = Fixtures.records()
+        .put(SERIAL_B, Fixtures.onboarding(SERIAL_B).toBuilder()
+            .configuration(dev.phonehome.phc.api.Bytes.utf8("<configuration><!-- " + big + " --></configuration>"))
+            .build());
+    java.util.Set<okhttp3.Connection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (PhoneHomeServer server = PhoneHomeServer.builder().records(records)
+        .keyManagerFactory(tls.serverKeyManagerFactory()).build().start()) {
+      requireBoringSsl(server);
+      OkHttpClient client = client(tls.clientContext(), tls.trustManager()).newBuilder()
+          .eventListener(new okhttp3.EventListener() {
+            @Override
+            public void connectionAcquired(okhttp3.Call call, okhttp3.Connection connection) {
+              connections.add(connection);
+            }
+          }).build();
+      for (int i = 0; i < 3; i++) {
+        for (String serial : new String[] {SERIAL_A, SERIAL_B}) {
+          String expected = server.handler().handle(ServerRequest.builder("GET", "/" + PATH + serial)
+              .addHeader("Authorization", Credentials.basic(serial, "")).build()).bodyText();
+          try (Response r = client.newCall(new Request.Builder().url(server.url() + PATH + serial)
+              .header("Authorization", Credentials.basic(serial, "")).build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.body().string()).isEqualTo(expected);
+          }
+        }
+      }
+      assertThat(connections).as("one kept-alive connection").hasSize(1);
+    }
+  }
+
+  /** BoringSSL must load where CI runs; elsewhere (a laptop on another platform) the test is skipped. */
+  private static void requireBoringSsl(PhoneHomeServer server) {
+    if (!server.tlsImplementation().equals("BoringSSL") && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError("BoringSSL (netty-tcnative) did not load on this CI machine");
+    }
+    assumeTrue(server.tlsImplementation().equals("BoringSSL"), "BoringSSL does not load on this platform");
   }
 
   @Test

@@ -34,9 +34,29 @@ class HostileRequestsTest {
     server = PhoneHomeServer.builder()
         .records(Fixtures.records())
         .sslContext(tls.serverContext())
-        .limits(ServerLimits.DEFAULT.withMaxRequestBodyBytes(4096).withIdleTimeout(Duration.ofSeconds(2)))
+        .limits(LIMITS)
         .build();
     handler = server.handler();
+  }
+
+  private static final ServerLimits LIMITS =
+      ServerLimits.DEFAULT.withMaxRequestBodyBytes(4096).withIdleTimeout(Duration.ofSeconds(2));
+
+  /**
+   * Starts the server for an over-the-wire test with the JDK's TLS (an SSLContext) or with BoringSSL (a
+   * KeyManagerFactory: the default engine path, whose records are gathered differently).
+   */
+  private void startOver(String tlsImplementation) {
+    if (tlsImplementation.equals("BoringSSL")) {
+      server = PhoneHomeServer.builder().records(Fixtures.records()).keyManagerFactory(tls.serverKeyManagerFactory())
+          .limits(LIMITS).build();
+    }
+    server.start();
+    if (!server.tlsImplementation().equals(tlsImplementation) && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError(tlsImplementation + " TLS is not available on this CI machine");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(server.tlsImplementation().equals(tlsImplementation),
+        tlsImplementation + " TLS does not load on this platform");
   }
 
   @AfterEach
@@ -203,9 +223,10 @@ class HostileRequestsTest {
     }
   }
 
-  @Test
-  void dotDotAndEncodedSlashOnTheWireAre400WithRestconfBody() throws IOException {
-    server.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"JDK", "BoringSSL"})
+  void dotDotAndEncodedSlashOnTheWireAre400WithRestconfBody(String tlsImplementation) throws IOException {
+    startOver(tlsImplementation);
     for (String key : new String[] {"..%2F..%2Fetc%2Fpasswd", "%2E%2E", "PE37%2F14"}) {
       String resp = rawExchange("GET " + DEVICES + key + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + AUTH_A
           + "\r\nConnection: close\r\n\r\n", new byte[0]);
@@ -213,9 +234,10 @@ class HostileRequestsTest {
     }
   }
 
-  @Test
-  void oversizedBodyOnTheWireIs413() throws IOException {
-    server.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"JDK", "BoringSSL"})
+  void oversizedBodyOnTheWireIs413(String tlsImplementation) throws IOException {
+    startOver(tlsImplementation);
     byte[] big = new byte[5000];
     java.util.Arrays.fill(big, (byte) 'x');
     String resp = rawExchange("POST " + DEVICES + SERIAL_A + "/notification HTTP/1.1\r\nHost: localhost\r\n"
@@ -224,16 +246,18 @@ class HostileRequestsTest {
     assertThat(resp).startsWith("HTTP/1.1 413").contains("too-big");
   }
 
-  @Test
-  void garbageRequestLineGetsRestconfErrorFromTheEngine() throws IOException {
-    server.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"JDK", "BoringSSL"})
+  void garbageRequestLineGetsRestconfErrorFromTheEngine(String tlsImplementation) throws IOException {
+    startOver(tlsImplementation);
     String resp = rawExchange("GET /\u0001\u0002 HTTP/1.1\r\nHost: localhost\r\n\r\n", new byte[0]);
     assertThat(resp).startsWith("HTTP/1.1 400").contains("ietf-restconf");
   }
 
-  @Test
-  void slowClientThatStopsSendingIsDisconnectedAfterTheIdleTimeout() throws IOException {
-    server.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"JDK", "BoringSSL"})
+  void slowClientThatStopsSendingIsDisconnectedAfterTheIdleTimeout(String tlsImplementation) throws IOException {
+    startOver(tlsImplementation);
     try (SSLSocket s = (SSLSocket) tls.clientContext().getSocketFactory()
         .createSocket(InetAddress.getLoopbackAddress(), server.port())) {
       s.setSoTimeout(15_000);
