@@ -186,7 +186,7 @@ awk -v servers="$SERVERS" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
     return n % 2 ? arr[(n+1)/2] : (arr[n/2] + arr[n/2+1]) / 2
   }
   function stat(key, fmt,   i, n, a, lo, hi) {  # median [min-max] of values[key, 1..rounds]
-    n = 0; for (i = 1; i <= rounds; i++) if ((key, i) in val) a[++n] = val[key, i]
+    n = 0; for (i = 1; i <= rounds; i++) if ((key, i) in val) a[++n] = val[key, i] + 0  # numbers, not strings
     if (n == 0) return ""
     lo = a[1]; hi = a[1]; for (i = 1; i <= n; i++) { if (a[i] < lo) lo = a[i]; if (a[i] > hi) hi = a[i] }
     med[key] = median(a, n)
