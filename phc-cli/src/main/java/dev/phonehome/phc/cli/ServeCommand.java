@@ -86,6 +86,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Juniper dialect: answer only these source networks (repeatable, e.g. 10.20.0.0/16); others get 403.")
   java.util.List<String> juniperAllow = new java.util.ArrayList<>();
 
+  @Option(names = "--compatibility", paramLabel = "PROFILE", defaultValue = "rfc8572",
+      description = "How RFC 8572 devices are answered: rfc8572 (default, RFC 8572 as written) or opi-sztp (for the"
+          + " opiproject sztp agent: conveyed-information only, sha-256 only, every port written, report-progress"
+          + " answered 200).")
+  String compatibility;
+
   @Option(names = "--notifications", paramLabel = "DIR",
       description = "Where notification journals go (default: DIR/../notifications).")
   Path notifications;
@@ -126,6 +132,10 @@ final class ServeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--admin-port " + adminPort + ": must be 0 to 65535 and not the --port");
     }
+    if (!compatibility.equals("rfc8572") && !compatibility.equals("opi-sztp")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--compatibility " + compatibility + ": use rfc8572 or opi-sztp");
+    }
     if (juniperRequireClientCert && clientCa == null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--juniper-require-client-cert needs --client-ca (the CA the client certificates must chain to)");
@@ -159,6 +169,11 @@ final class ServeCommand implements Callable<Integer> {
       // no host name: loopback names only
     }
     return java.util.List.copyOf(names);
+  }
+
+  dev.phonehome.phc.core.server.CompatibilityProfile compatibilityProfile() {
+    return compatibility.equals("opi-sztp") ? dev.phonehome.phc.core.server.CompatibilityProfile.OPI_SZTP_AGENT
+        : dev.phonehome.phc.core.server.CompatibilityProfile.RFC8572;
   }
 
   Path notificationsDir() {

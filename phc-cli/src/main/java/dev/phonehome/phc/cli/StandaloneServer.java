@@ -116,6 +116,7 @@ final class StandaloneServer implements AutoCloseable {
         .clientAuth(clientCas.isEmpty() ? dev.phonehome.phc.core.server.ClientAuth.NONE
             : dev.phonehome.phc.core.server.ClientAuth.WANT)
         .authenticator(auth.build())
+        .compatibility(options.compatibilityProfile())
         .bind(address.getHostAddress(), options.port)
         .addProgressListener(journal)
         .addProgressListener(n -> printNotification(out, n))
@@ -222,6 +223,9 @@ final class StandaloneServer implements AutoCloseable {
           .collect(java.util.stream.Collectors.joining(" or "));
       out.println("  RFC 8572:        " + (rfc.isEmpty()
           ? "NONE CONFIGURED: every RFC 8572 device gets 401 (give --device-secrets and/or --client-ca)" : rfc));
+      if (options.compatibilityProfile() != dev.phonehome.phc.core.server.CompatibilityProfile.RFC8572) {
+        out.println("  RFC 8572 answers: compatibility profile " + options.compatibility);
+      }
       if (secrets != null) {
         secrets.permissionProblem().ifPresent(p -> out.println("WARNING " + p));
       }

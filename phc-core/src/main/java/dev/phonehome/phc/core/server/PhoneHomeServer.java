@@ -91,7 +91,7 @@ public final class PhoneHomeServer implements AutoCloseable {
     this.blockingStore = !(store instanceof InMemoryDeviceStore);
     this.progress = new ProgressStore(store, b.clock, b.stalledAfter, b.listeners);
     this.handler = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits,
-        b.clock);
+        b.clock, b.profiles);
     this.trustManagerFactory = b.trustManagerFactory;
     if (b.sslContext != null) {
       this.sslContext = b.sslContext;
@@ -225,6 +225,7 @@ public final class PhoneHomeServer implements AutoCloseable {
     private @Nullable ProvisioningRecords records;
     private @Nullable DeviceStore store;
     private DeviceAuthenticator authenticator = DeviceAuthentication.defaults();
+    private java.util.function.Function<String, CompatibilityProfile> profiles = serial -> CompatibilityProfile.RFC8572;
     private final List<ProgressListener> listeners = new ArrayList<>();
     private @Nullable Executor executor;
     private ServerLimits limits = ServerLimits.DEFAULT;
@@ -267,6 +268,24 @@ public final class PhoneHomeServer implements AutoCloseable {
      */
     public Builder store(DeviceStore store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * The compatibility profile every RFC 8572 device is answered with; default {@link CompatibilityProfile#RFC8572}.
+     */
+    public Builder compatibility(CompatibilityProfile profile) {
+      Objects.requireNonNull(profile, "profile");
+      this.profiles = serial -> profile;
+      return this;
+    }
+
+    /**
+     * The compatibility profile per device serial (after authentication; errors before it use
+     * {@link CompatibilityProfile#RFC8572}). The function must be thread-safe and fast; null means RFC 8572.
+     */
+    public Builder compatibility(java.util.function.Function<String, CompatibilityProfile> profileBySerial) {
+      this.profiles = Objects.requireNonNull(profileBySerial, "profileBySerial");
       return this;
     }
 

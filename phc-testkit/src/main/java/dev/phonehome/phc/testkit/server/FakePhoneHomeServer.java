@@ -109,6 +109,8 @@ public final class FakePhoneHomeServer implements AutoCloseable {
   private volatile @Nullable FakeDispatcher dispatcher;
   private Clock clock = Clock.systemUTC();
   private DeviceAuthenticator authenticator = BasicDeviceAuthenticator.create();
+  private FakeServerProfile profile = FakeServerProfile.PHC;
+  private final Map<String, String> activationCodes = new ConcurrentHashMap<>();
   private @Nullable PhoneHomeServer core;
   private @Nullable LoopbackJetty engine;
   private @Nullable ScheduledExecutorService scheduler;
@@ -163,14 +165,38 @@ public final class FakePhoneHomeServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Behave like another server on the RFC 8572 paths (see {@link FakeServerProfile}); before {@link #start()}.
+   * Default {@link FakeServerProfile#PHC}.
+   */
+  public synchronized FakePhoneHomeServer profile(FakeServerProfile profile) {
+    requireNotStarted();
+    this.profile = Objects.requireNonNull(profile, "profile");
+    return this;
+  }
+
+  /**
+   * The activation code {@code serial} must send as its HTTP Basic password ({@link FakeServerProfile#SZTPD}),
+   * and makes {@code serial} a device the server knows even without a record (it then gets 404).
+   */
+  public FakePhoneHomeServer activationCode(String serial, String code) {
+    activationCodes.put(Objects.requireNonNull(serial, "serial"), Objects.requireNonNull(code, "code"));
+    return this;
+  }
+
   /** Binds {@code 127.0.0.1} on an ephemeral port and starts serving HTTPS. */
   public synchronized FakePhoneHomeServer start() {
     requireNotStarted();
+    // A test kit server does not throttle the client under test; the sztpd profile checks credentials itself.
     PhoneHomeServer phs = PhoneHomeServer.builder()
         .records(new FakeRecords())
-        .authenticator(authenticator)
+        .authenticator(profile == FakeServerProfile.SZTPD ? SztpdEmulation.ALREADY_CHECKED : authenticator)
         .clock(clock)
-        .limits(ServerLimits.DEFAULT.withMaxRequestBodyBytes(MAX_BODY))
+        .limits(ServerLimits.DEFAULT.withMaxRequestBodyBytes(MAX_BODY).withNotificationsPerMinute(1_000_000)
+            .withAuthFailuresPerMinutePerSource(1_000_000).withAuthFailuresPerMinutePerSerial(1_000_000))
+        // sztpd sends conveyed-information only.
+        .reportingLevel(profile == FakeServerProfile.SZTPD ? null
+            : dev.phonehome.phc.api.model.ReportingLevel.VERBOSE)
         // Every arrival is recorded, duplicates by notification id included (the server stores those once).
         .store(new RecordingStore(InMemoryDeviceStore.create(), notifications))
         .build();
@@ -319,6 +345,7 @@ public final class FakePhoneHomeServer implements AutoCloseable {
   private final class FakeHandler extends Handler.Abstract {
     private final PhoneHomeHandler core;
     private final ScheduledExecutorService scheduler;
+    private final SztpdEmulation sztpd = new SztpdEmulation(records, activationCodes);
 
     FakeHandler(PhoneHomeHandler core, ScheduledExecutorService scheduler) {
       this.core = core;
@@ -338,7 +365,11 @@ public final class FakePhoneHomeServer implements AutoCloseable {
       }
       requests.add(recorded);
       EndPoint endPoint = req.getConnectionMetaData().getConnection().getEndPoint();
-      if (answer == null) {
+      if (profile == FakeServerProfile.SZTPD && recorded.dialect() == Dialect.RFC8572
+          && (answer == null || answer instanceof FakeAnswer.Bootstrap)) {
+        ConveyedInformation enqueued = answer instanceof FakeAnswer.Bootstrap b ? b.information() : null;
+        LoopbackJetty.write(sztpd.handle(request, body, enqueued, r -> serve(r, enqueued)), resp, callback);
+      } else if (answer == null) {
         ConveyedInformation placeholder = recorded.kind() == RecordedRequest.Kind.NOTIFICATION
             && recorded.serialNumber() != null && !records.containsKey(recorded.serialNumber())
             ? OnboardingInformation.builder().build() : null;

@@ -7,6 +7,7 @@ import dev.phonehome.phc.api.PhcProtocolException;
 import dev.phonehome.phc.api.PhcStoreException;
 import dev.phonehome.phc.api.model.BootstrapRequest;
 import dev.phonehome.phc.api.model.BootstrappingData;
+import dev.phonehome.phc.api.model.ConveyedInformation;
 import dev.phonehome.phc.api.model.JuniperDevice;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ReportingLevel;
@@ -22,6 +23,7 @@ import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
 import dev.phonehome.phc.core.internal.codec.MediaTypes;
 import dev.phonehome.phc.core.internal.codec.RestconfErrors;
 import dev.phonehome.phc.core.internal.codec.Rfc8572Codec;
+import dev.phonehome.phc.core.server.CompatibilityProfile;
 import dev.phonehome.phc.core.server.PhoneHomeHandler;
 import dev.phonehome.phc.core.server.ServerLimits;
 import dev.phonehome.phc.core.server.ServerRequest;
@@ -75,6 +77,7 @@ public final class CoreHandler implements PhoneHomeHandler {
   private final RateLimits authFailures;
   /** Notifications per device serial. */
   private final RateLimits notificationRate;
+  private final java.util.function.Function<String, CompatibilityProfile> profiles;
 
   public CoreHandler(ProvisioningRecords records, DeviceAuthenticator authenticator, ProgressStore progress,
       @Nullable ConveyedInformationSigner signer, @Nullable ReportingLevel reportingLevel, ServerLimits limits) {
@@ -85,6 +88,15 @@ public final class CoreHandler implements PhoneHomeHandler {
   public CoreHandler(ProvisioningRecords records, DeviceAuthenticator authenticator, ProgressStore progress,
       @Nullable ConveyedInformationSigner signer, @Nullable ReportingLevel reportingLevel, ServerLimits limits,
       Clock clock) {
+    this(records, authenticator, progress, signer, reportingLevel, limits, clock,
+        serial -> CompatibilityProfile.RFC8572);
+  }
+
+  /** @param profiles the compatibility profile of each serial (RFC 8572 dialect) */
+  public CoreHandler(ProvisioningRecords records, DeviceAuthenticator authenticator, ProgressStore progress,
+      @Nullable ConveyedInformationSigner signer, @Nullable ReportingLevel reportingLevel, ServerLimits limits,
+      Clock clock, java.util.function.Function<String, CompatibilityProfile> profiles) {
+    this.profiles = profiles;
     this.authFailures = new RateLimits(clock);
     this.notificationRate = new RateLimits(clock);
     this.records = records;
@@ -201,9 +213,30 @@ public final class CoreHandler implements PhoneHomeHandler {
 
   // ---- RFC 8572 dialect (SPEC 2.2) -----------------------------------------------------------------------
 
+  private CompatibilityProfile profileOf(String serial) {
+    CompatibilityProfile p = profiles.apply(serial);
+    return p == null ? CompatibilityProfile.RFC8572 : p;
+  }
+
+  /** The opiproject sztp agent's error structure has no error-path (and refuses unknown members). */
+  private static HttpError forProfile(HttpError e, CompatibilityProfile profile) {
+    return profile == CompatibilityProfile.OPI_SZTP_AGENT && e.path != null
+        ? new HttpError(e.status, e.encoding, e.tag, e.getMessage(), null, e.headers) : e;
+  }
+
   private ServerResponse getBootstrappingData(ServerRequest request) {
     Encoding out = responseEncoding(request);
     String serial = authenticate(request, null, out);
+    CompatibilityProfile profile = profileOf(serial);
+    try {
+      return getBootstrappingData(request, serial, out, profile);
+    } catch (HttpError e) {
+      throw forProfile(e, profile);
+    }
+  }
+
+  private ServerResponse getBootstrappingData(ServerRequest request, String serial, Encoding out,
+      CompatibilityProfile profile) {
     byte[] body = readBody(request, out);
     Encoding in = requestEncoding(request, body, out);
     BootstrapRequest input;
@@ -225,7 +258,16 @@ public final class CoreHandler implements PhoneHomeHandler {
           null);
     }
     ServerResponse response;
-    if (signer != null) {
+    if (profile == CompatibilityProfile.OPI_SZTP_AGENT) {
+      response = cached(record, "R|OPI", () -> {
+        ConveyedInformation info = OpiSztpAgent.adapt(record);
+        byte[] document = Rfc8572Codec.encodeConveyedInformation(info, Encoding.JSON);
+        BootstrappingData data = new BootstrappingData(null,
+            ConveyedInformationCms.wrapUnsigned(document, Encoding.JSON), null, null);
+        return ServerResponse.of(200, Encoding.JSON.mediaType(),
+            Rfc8572Codec.encodeBootstrappingData(data, Encoding.JSON), Map.of());
+      });
+    } else if (signer != null) {
       byte[] document = cachedDocument(record, out);
       Bytes nonce = input.nonce();
       BootstrappingData data = signer.bootstrappingData(record, document, out, reportingLevel,
@@ -246,6 +288,17 @@ public final class CoreHandler implements PhoneHomeHandler {
   private ServerResponse reportProgress(ServerRequest request) {
     Encoding out = responseEncoding(request);
     String serial = authenticate(request, null, out);
+    CompatibilityProfile profile = profileOf(serial);
+    try {
+      return reportProgress(request, serial, out, profile);
+    } catch (HttpError e) {
+      throw forProfile(e, profile);
+    }
+  }
+
+  private ServerResponse reportProgress(ServerRequest request, String serial, Encoding out,
+      CompatibilityProfile profile) {
+    boolean opi = profile == CompatibilityProfile.OPI_SZTP_AGENT;
     findRecord(serial, out);
     byte[] body = readBody(request, out);
     Encoding in = requestEncoding(request, body, out);
@@ -255,12 +308,13 @@ public final class CoreHandler implements PhoneHomeHandler {
     }
     ProgressReport report;
     try {
-      report = Rfc8572Codec.decodeReportProgress(new ByteArrayInputStream(body), in, codecLimits);
+      report = Rfc8572Codec.decodeReportProgress(new ByteArrayInputStream(body), in, codecLimits, !opi);
     } catch (PhcProtocolException e) {
       throw badInput(e, in, out);
     }
     store(request, serial, Dialect.RFC8572, bounded(List.of(report)), out);
-    return ServerResponse.empty(204);
+    // RFC 8040: an operation without output answers 204; the opiproject agent wants exactly 200.
+    return ServerResponse.empty(opi ? 200 : 204);
   }
 
   // ---- shared steps --------------------------------------------------------------------------------------
