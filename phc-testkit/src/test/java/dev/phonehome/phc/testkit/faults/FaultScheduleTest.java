@@ -49,7 +49,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  *       moment the process died (which includes a write cut short half-way and a rename not done).
  * </ol>
  */
-class FaultScheduleProperties {
+class FaultScheduleTest {
   private static final Map<Config, Clean> CLEAN = new ConcurrentHashMap<>();
   private static final AtomicLong SCHEDULES = new AtomicLong();
   private static final AtomicLong CRASHES = new AtomicLong();
