@@ -21,6 +21,7 @@ import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
 import dev.phonehome.phc.core.internal.engine.StateEnvelope;
+import dev.phonehome.phc.core.server.DeviceAuthentication;
 import dev.phonehome.phc.core.server.InMemoryDeviceStore;
 import dev.phonehome.phc.core.server.PhoneHomeHandler;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
@@ -69,6 +70,8 @@ final class FaultWorld {
   static final String IMAGE_NAME = "jinstall-ex-4300-21.4R3.15-signed.tgz";
   static final String IMAGE_URI = "https://images.test/" + IMAGE_NAME;
   static final String PHS = "https://phs.test";
+  /** The device secret (RFC 8572 section 5.3); the server then expects it in the Juniper dialect too. */
+  static final String SECRET = "s3cret";
   static final Bytes CONFIG = Bytes.utf8("<configuration><system><host-name>vc1</host-name></system></configuration>");
   static final Bytes PRE = Bytes.utf8("#!/bin/sh\necho pre\n");
   static final Bytes POST = Bytes.utf8("#!/bin/sh\necho post\n");
@@ -161,6 +164,7 @@ final class FaultWorld {
     server = PhoneHomeServer.builder()
         .records(serial -> serial.equals(config.serial()) ? Optional.of(record) : Optional.empty())
         .store(store)
+        .authenticator(DeviceAuthentication.builder().deviceSecrets(serial -> Optional.of(SECRET)).build())
         .clock(clock)
         .sslContext(UNUSED_TLS)
         .build();
@@ -192,6 +196,7 @@ final class FaultWorld {
           .okHttpClient(http)
           .deviceOperations(device)
           .serialNumber(config.serial())
+          .password(SECRET)
           .clock(clock).sleeper(clock).random(new Random(seed * 31 + process))
           .build();
       try {

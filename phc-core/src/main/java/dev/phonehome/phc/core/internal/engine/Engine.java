@@ -256,10 +256,13 @@ public final class Engine {
         }
       } catch (PhcProtocolException e) {
         serverFailed(s, server, e);
-        // Tell the server its answer could not be parsed (best effort; it is the one that must act).
-        enqueue(s, server.url(), ProgressReport.of(ProgressType.PARSING_ERROR, e.getMessage()));
-        save(s);
-        flush(s);
+        if (e.httpStatus() == 200 || e.httpStatus() < 0) {
+          // Tell the server its answer could not be parsed (best effort; it is the one that must act). Not
+          // after an error status: the server refused the request, it would refuse the report too.
+          enqueue(s, server.url(), ProgressReport.of(ProgressType.PARSING_ERROR, e.getMessage()));
+          save(s);
+          flush(s);
+        }
         s.serverIndex++;
       } catch (PhcTransportException | PhcTrustException e) {
         serverFailed(s, server, e);
