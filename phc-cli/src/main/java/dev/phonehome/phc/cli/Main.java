@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of {@code java -jar phc-cli/target/phc.jar}: the {@code phc} command with its subcommands
- * {@code demo}, {@code serve}, {@code status} and {@code provision}.
+ * {@code demo}, {@code serve}, {@code status}, {@code provision} and {@code simulate}.
  */
 @Command(
     name = "phc",
@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       StatusCommand.class,
       ProvisionCommand.class,
+      SimulateCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExamples:%n",
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
       "  phc serve --records ./records             run a phone-home server for real devices",
       "  phc status --server https://phs:8443 --token s3cret",
       "  phc provision --host 192.0.2.10 --user lab --password-file pw.txt --phs https://phs:8443",
+      "  phc simulate --port 8830                  a simulated Junos VC for your own tools, until Ctrl-C",
       "",
       "Run 'phc COMMAND --help' for the options of one command."
     },
@@ -61,7 +63,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: choose one of demo, serve, status, provision");
+    throw new ParameterException(spec.commandLine(), "Missing command: choose one of demo, serve, status, provision, simulate");
   }
 
   public static void main(String[] args) {

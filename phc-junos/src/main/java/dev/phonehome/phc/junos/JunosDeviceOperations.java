@@ -24,6 +24,7 @@ import dev.phonehome.phc.junos.internal.JunosXml;
 import dev.phonehome.phc.junos.internal.NetconfFraming;
 import dev.phonehome.phc.junos.internal.NetconfSession;
 import dev.phonehome.phc.junos.internal.RpcReply;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -49,6 +50,8 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +59,14 @@ import org.w3c.dom.Element;
 import org.xml.sax.SAXException;
 
 /**
- * {@link DeviceOperations} for a Junos device or Virtual Chassis over NETCONF/SSH (Junos XML RPCs). The
- * device fetches images itself ({@link ImageStaging#DEVICE_FETCHES}: {@code file-copy} from the URL, then
- * the device's own checksum for every digest: {@code get-checksum-information} (MD5),
- * {@code get-sha1-checksum-information}, {@code get-sha256-checksum-information}).
+ * {@link DeviceOperations} for a Junos device or Virtual Chassis over NETCONF/SSH (Junos XML RPCs, sent as
+ * ncclient and PyEZ send them: {@code <nc:rpc xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">} around an
+ * unqualified Junos operation). Both image stagings (set with {@link Builder#imageStaging}): by default the
+ * device fetches images itself ({@link ImageStaging#DEVICE_FETCHES}: {@code file-copy} from the URL, then the
+ * device's own checksum for every digest: {@code get-checksum-information} (MD5),
+ * {@code get-sha1-checksum-information}, {@code get-sha256-checksum-information}); with
+ * {@link ImageStaging#AGENT_PUSHES} the engine downloads and this binding pushes the bytes over SFTP or SCP
+ * ({@link #beginImageUpload}), verified with the device's own checksum before the install.
  *
  * <p>The RPCs used, per operation:
  * <ul>
@@ -72,7 +79,13 @@ import org.xml.sax.SAXException;
  *   <li>{@link #installImage}: {@code request-package-add} with {@code <member>}.
  *   <li>{@link #reboot}: {@code request-reboot} with {@code <member>}, one per member, the session's own
  *       member (the primary) last.
- *   <li>{@link #pinRoles}/{@link #unpinRoles}: {@code load-configuration} (merge, XML) of
+ *   <li>{@link #beginImageUpload}: SFTP (or SCP) to {@code <imageDirectory>/<name>.part} over its own SSH
+ *       session, {@code get-sha256-checksum-information} (MD5 where there is none), {@code file-rename} to
+ *       {@code <name>}, {@code file-delete} when it fails or is aborted.
+ *   <li>{@link #loadConfiguration}/{@link #commitConfiguration}: {@code lock-configuration} (the exclusive
+ *       lock), {@code load-configuration}, {@code commit-configuration}, {@code unlock-configuration}; a failure
+ *       rolls the candidate back ({@code load-configuration rollback="0"}) before unlocking.
+ *   <li>{@link #pinRoles}/{@link #unpinRoles}: under the same lock, {@code load-configuration} (merge, XML) of
  *       {@code virtual-chassis member N mastership-priority 255} (delete on unpin), then
  *       {@code commit-configuration}. An instance that did not pin (the engine resumed in a new process)
  *       deletes the priority of every present member: the start condition is a factory-default VC.
@@ -105,6 +118,8 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
   private @Nullable NetconfSession session;
   private final TreeSet<Integer> pinned = new TreeSet<>();
   private @Nullable Integer lastPrimary;
+  /** The session on which this instance holds the exclusive candidate lock, or null. */
+  private @Nullable NetconfSession lockSession;
   private int lastPresentCount = 1;
 
   private JunosDeviceOperations(Builder b) {
@@ -287,7 +302,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
 
   @Override
   public ImageStaging imageStaging() {
-    return ImageStaging.DEVICE_FETCHES;
+    return config.imageStaging;
   }
 
   // ---------------------------------------------------------------- images
@@ -364,7 +379,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     try {
       RpcReply r = call("delete-file", null, "<file-delete><path>" + escape(path) + "</path></file-delete>",
           config.rpcTimeout);
-      if (r.hasErrors() && !isMissingFile(r)) {
+      if (r.hasErrors() && !isMissingFile(r, path)) {
         log.warn("could not delete {}: {}", path, RpcReply.describe(r.errors()));
       }
     } catch (PhcDeviceException e) {
@@ -372,10 +387,28 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     }
   }
 
-  private static boolean isMissingFile(RpcReply r) {
+  /**
+   * Whether an RPC about {@code path} failed only because the file is not there. Decided by what the device says
+   * about this path, not by any text: every error must carry the error-tag Junos uses for file errors
+   * ({@code operation-failed}; RFC 6241's {@code data-missing} too), name the path, and say the file is missing.
+   * An unknown RPC ("syntax error", or a server's "definition not found", naming the RPC), a permission problem
+   * or a lost member is not a missing file.
+   */
+  static boolean isMissingFile(RpcReply r, String path) {
+    if (!r.hasErrors()) {
+      return false;
+    }
+    String local = path.replaceFirst("^fpc\\d+:", "");
     for (RpcReply.Problem p : r.errors()) {
+      String tag = p.tag();
+      if (tag != null && !tag.equals("operation-failed") && !tag.equals("data-missing")) {
+        return false;
+      }
       String m = p.message().toLowerCase(Locale.ROOT);
-      if (!(m.contains("no such file") || m.contains("not found") || m.contains("could not resolve"))) {
+      if (!p.message().contains(local)) {
+        return false;
+      }
+      if (!(m.contains("no such file") || m.contains("could not resolve file") || m.contains("file not found"))) {
         return false;
       }
     }
@@ -383,15 +416,73 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
   }
 
   /**
-   * Not supported: this binding lets the device fetch images ({@link #imageStaging()} is
-   * {@link ImageStaging#DEVICE_FETCHES}).
+   * {@link ImageStaging#AGENT_PUSHES}: opens {@code <imageDirectory>/<fileName>.part} on the device over SFTP (or
+   * SCP, see {@link Builder#imageTransfer}). {@link ImageUpload#complete()} checks the device's own SHA-256 of
+   * the file against the bytes sent (MD5 on releases without {@code file checksum sha-256}), then renames it to
+   * {@code <fileName>}; {@link ImageUpload#abort()} deletes it. The transfer uses its own SSH session.
    *
-   * @throws PhcDeviceException always
+   * @throws PhcDeviceException when this binding is built for {@link ImageStaging#DEVICE_FETCHES}, the name is
+   *     unsafe, or the file cannot be opened on the device
    */
   @Override
-  public ImageUpload beginImageUpload(String fileName) {
-    throw new PhcDeviceException("begin-image-upload", null,
-        "JunosDeviceOperations stages images with DEVICE_FETCHES (file-copy on the device); agent pushes are not supported");
+  public synchronized ImageUpload beginImageUpload(String fileName) {
+    if (config.imageStaging != ImageStaging.AGENT_PUSHES) {
+      throw new PhcDeviceException("begin-image-upload", null, "this JunosDeviceOperations stages images with "
+          + config.imageStaging + " (the device fetches them); build it with imageStaging(AGENT_PUSHES) to push");
+    }
+    String name = safeFileName("begin-image-upload", fileName);
+    String path = config.imageDirectory + "/" + name;
+    return new PushedImage(new PushedImage.Device() {
+      @Override
+      public ClientSession openTransferSession() {
+        return JunosDeviceOperations.this.openTransferSession();
+      }
+
+      @Override
+      public String checksum(String file, String algorithm) {
+        synchronized (JunosDeviceOperations.this) {
+          return deviceChecksum("image-upload", file, algorithm.equals("md5") ? HashAlgorithm.MD5 : HashAlgorithm.SHA_256);
+        }
+      }
+
+      @Override
+      public void rename(String from, String to) {
+        synchronized (JunosDeviceOperations.this) {
+          call("image-upload", null, "<file-rename><source>" + escape(from) + "</source><destination>" + escape(to)
+              + "</destination></file-rename>", config.rpcTimeout).requireNoErrors("image-upload", null);
+        }
+      }
+
+      @Override
+      public void deleteQuietly(String file) {
+        synchronized (JunosDeviceOperations.this) {
+          JunosDeviceOperations.this.deleteQuietly(file);
+        }
+      }
+    }, config.imageTransfer, path);
+  }
+
+  /** A new SSH session for a file transfer, authenticated like the NETCONF one, with an idle timeout. */
+  private ClientSession openTransferSession() {
+    ClientSession s = null;
+    try {
+      s = client.connect(config.username, config.host, config.port).verify(config.connectTimeout).getClientSession();
+      CoreModuleProperties.IDLE_TIMEOUT.set(s, config.transferIdleTimeout);
+      if (config.password != null) {
+        s.addPasswordIdentity(config.password);
+      }
+      if (config.keyPair != null) {
+        s.addPublicKeyIdentity(config.keyPair);
+      }
+      s.auth().verify(config.connectTimeout);
+      return s;
+    } catch (IOException | RuntimeException e) {
+      if (s != null) {
+        s.close(true);
+      }
+      throw new PhcDeviceException("begin-image-upload", null, "cannot open an SSH session to " + config.host + ":"
+          + config.port + " for the image transfer: " + e.getMessage(), true, e);
+    }
   }
 
   @Override
@@ -461,8 +552,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
           .append("</mastership-priority></member>");
     }
     vc.append("</virtual-chassis></configuration>");
-    loadXml("pin-roles", "merge", vc.toString());
-    commit("pin-roles");
+    loadAndCommit("pin-roles", vc.toString());
     pinned.add(primaryMemberId);
     pinned.add(backupMemberId);
   }
@@ -483,13 +573,26 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
       vc.append("<member><name>").append(id).append("</name><mastership-priority operation=\"delete\"/></member>");
     }
     vc.append("</virtual-chassis></configuration>");
-    loadXml("unpin-roles", "merge", vc.toString());
-    commit("unpin-roles");
+    loadAndCommit("unpin-roles", vc.toString());
     pinned.clear();
   }
 
   @Override
   public synchronized void loadConfiguration(Bytes configuration, ConfigurationHandling handling) {
+    lockCandidate("load-configuration");
+    boolean loaded = false;
+    try {
+      load(configuration, handling);
+      loaded = true;
+    } finally {
+      if (!loaded) {
+        releaseCandidate("load-configuration", true);
+      }
+    }
+    // the lock stays held until commitConfiguration(): nobody else changes the candidate in between
+  }
+
+  private void load(Bytes configuration, ConfigurationHandling handling) {
     String action = handling == ConfigurationHandling.MERGE ? "merge" : config.replaceAction.junosName();
     String text = configuration.utf8();
     String stripped = text.strip();
@@ -560,9 +663,105 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     }
   }
 
+  /**
+   * Commits what {@link #loadConfiguration} loaded, then releases the exclusive lock it took (on success and on
+   * failure; a failed commit also rolls the candidate back to the active configuration first).
+   *
+   * @throws PhcDeviceException with {@code sessionLost} when the session that loaded the configuration ended
+   *     before the commit: the device dropped the uncommitted changes with that session's lock, so nothing is
+   *     committed and the configuration must be loaded again
+   */
   @Override
   public synchronized void commitConfiguration() {
-    commit("commit-configuration");
+    NetconfSession held = lockSession;
+    if (held != null && (held != session || !held.isOpen())) {
+      lockSession = null;
+      throw new PhcDeviceException("commit-configuration", null, "the NETCONF session that loaded the configuration "
+          + "ended before the commit; the device discarded the uncommitted changes with its lock: load it again",
+          true, null);
+    }
+    if (held == null) {
+      lockCandidate("commit-configuration");
+    }
+    boolean committed = false;
+    try {
+      commit("commit-configuration");
+      committed = true;
+    } catch (PhcDeviceException e) {
+      if (held != null && e.sessionLost()) {
+        throw new PhcDeviceException("commit-configuration", null, "the NETCONF session that loaded the configuration "
+            + "was lost before the commit completed (" + e.getMessage() + "); unless the commit reached the device, "
+            + "it discarded the uncommitted changes with the session's lock: check the configuration and load it again",
+            true, e);
+      }
+      throw e;
+    } finally {
+      releaseCandidate("commit-configuration", !committed);
+    }
+  }
+
+  /** Load and commit under one exclusive lock, released on every path. */
+  private void loadAndCommit(String op, String configurationXml) {
+    boolean alreadyHeld = lockSession != null && lockSession == session && lockSession.isOpen();
+    lockCandidate(op);
+    boolean committed = false;
+    try {
+      loadXml(op, "merge", configurationXml);
+      commit(op);
+      committed = true;
+    } finally {
+      if (!alreadyHeld || !committed) {
+        releaseCandidate(op, !committed);
+      }
+    }
+  }
+
+  /**
+   * Takes the exclusive candidate lock ({@code <lock-configuration/>}, Junos' {@code configure exclusive}) on the
+   * current session, unless this instance holds it there already. Exclusive, not private: the binding loads
+   * and commits on one session, and an exclusive lock keeps every other user (operators, commit scripts, other
+   * tools) from changing the shared candidate between the load and the commit, so exactly what was loaded is
+   * committed; a private candidate would still commit while others hold uncommitted changes in the shared one.
+   * Junos refuses the lock while another session holds it or has uncommitted changes.
+   */
+  private void lockCandidate(String op) {
+    NetconfSession current = session();
+    if (lockSession == current && current.isOpen()) {
+      return;
+    }
+    RpcReply r = call(op, null, "<lock-configuration/>", config.rpcTimeout);
+    if (r.hasErrors()) {
+      throw new PhcDeviceException(op, null, "cannot take the exclusive configuration lock: "
+          + RpcReply.describe(r.errors()));
+    }
+    lockSession = session;
+  }
+
+  /**
+   * Releases the lock when this instance holds it on the open session (a session that ended took its lock and
+   * its uncommitted changes with it); with {@code discard}, first rolls the candidate back ({@code rollback 0}).
+   */
+  private void releaseCandidate(String op, boolean discard) {
+    NetconfSession held = lockSession;
+    lockSession = null;
+    if (held == null || held != session || !held.isOpen()) {
+      return;
+    }
+    try {
+      if (discard) {
+        RpcReply r = held.rpc(op, null, "<load-configuration rollback=\"0\"/>", config.rpcTimeout);
+        if (r.hasErrors()) {
+          log.warn("{}: could not discard the candidate: {}", op, RpcReply.describe(r.errors()));
+        }
+      }
+      RpcReply r = held.rpc(op, null, "<unlock-configuration/>", config.rpcTimeout);
+      if (r.hasErrors()) {
+        log.warn("{}: could not release the configuration lock: {}", op, RpcReply.describe(r.errors()));
+      }
+    } catch (PhcDeviceException e) {
+      log.warn("{}: releasing the configuration lock failed ({}); the device releases it when the session ends",
+          op, e.getMessage());
+    }
   }
 
   private void commit(String op) {
@@ -693,7 +892,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     RpcReply reply = read("load-state", memberId, "<file-show><filename>" + escape(path) + "</filename>"
         + "<encoding>base64</encoding></file-show>");
     if (reply.hasErrors()) {
-      if (isMissingFile(reply)) {
+      if (isMissingFile(reply, path)) {
         return Optional.empty();
       }
       throw new PhcDeviceException("load-state", memberId, "file-show of " + path + " failed: "
@@ -731,7 +930,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
       for (String p : List.of(path, path + ".new")) {
         RpcReply r = call("clear-state", m.memberId(), "<file-delete><path>" + escape(p) + "</path></file-delete>",
             config.rpcTimeout);
-        if (r.hasErrors() && !isMissingFile(r)) {
+        if (r.hasErrors() && !isMissingFile(r, p)) {
           throw new PhcDeviceException("clear-state", m.memberId(), RpcReply.describe(r.errors()));
         }
       }
@@ -776,6 +975,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
   /** Closes the NETCONF session politely and stops the SSH client (unless it was supplied by the caller). */
   @Override
   public synchronized void close() {
+    releaseCandidate("close", true);
     NetconfSession s = session;
     session = null;
     if (s != null) {
@@ -819,6 +1019,9 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     private String scriptDirectory = "/var/tmp";
     private String statePath = "/var/tmp/phc-state";
     private int maxMessageBytes = 64 * 1024 * 1024;
+    private ImageStaging imageStaging = ImageStaging.DEVICE_FETCHES;
+    private ImageTransfer imageTransfer = ImageTransfer.SFTP;
+    private Duration transferIdleTimeout = Duration.ofMinutes(2);
 
     private Builder() {}
 
@@ -850,6 +1053,9 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
       b.scriptDirectory = scriptDirectory;
       b.statePath = statePath;
       b.maxMessageBytes = maxMessageBytes;
+      b.imageStaging = imageStaging;
+      b.imageTransfer = imageTransfer;
+      b.transferIdleTimeout = transferIdleTimeout;
       return b;
     }
 
@@ -1002,6 +1208,29 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
         throw new IllegalArgumentException("maxMessageBytes must be at least 1024, was " + max);
       }
       this.maxMessageBytes = max;
+      return this;
+    }
+
+    /**
+     * Who fetches images: {@link ImageStaging#DEVICE_FETCHES} (default: {@code file-copy} from the URL on the
+     * device, then its checksums) or {@link ImageStaging#AGENT_PUSHES} (the engine downloads and verifies while
+     * the bytes flow, this binding pushes them over {@link #imageTransfer SFTP or SCP} and checks the device's
+     * own checksum before the install).
+     */
+    public Builder imageStaging(ImageStaging staging) {
+      this.imageStaging = Objects.requireNonNull(staging, "staging");
+      return this;
+    }
+
+    /** How {@link ImageStaging#AGENT_PUSHES} sends the image; default {@link ImageTransfer#SFTP}. */
+    public Builder imageTransfer(ImageTransfer transfer) {
+      this.imageTransfer = Objects.requireNonNull(transfer, "transfer");
+      return this;
+    }
+
+    /** An image transfer that moves no bytes this long fails (its SSH session is closed); default 2 min. */
+    public Builder transferIdleTimeout(Duration timeout) {
+      this.transferIdleTimeout = positive(timeout, "transferIdleTimeout");
       return this;
     }
 

@@ -387,11 +387,12 @@ class JunosDeviceOperationsOverNetconfTest {
     o.unpinRoles();
     List<RecordedRpc> rpcs = d.recordedRpcs();
     assertThat(rpcs).extracting(RecordedRpc::name).containsExactly(
-        "load-configuration", "commit-configuration", "load-configuration", "commit-configuration");
-    assertThat(rpcs.get(0).xml()).contains("action=\"merge\"", "format=\"xml\"",
+        "lock-configuration", "load-configuration", "commit-configuration", "unlock-configuration",
+        "lock-configuration", "load-configuration", "commit-configuration", "unlock-configuration");
+    assertThat(rpcs.get(1).xml()).contains("action=\"merge\"", "format=\"xml\"",
         "<member><name>2</name><mastership-priority>255</mastership-priority></member>",
         "<member><name>3</name><mastership-priority>255</mastership-priority></member>");
-    assertThat(rpcs.get(2).xml()).contains("<member><name>2</name><mastership-priority operation=\"delete\"/></member>");
+    assertThat(rpcs.get(5).xml()).contains("<member><name>2</name><mastership-priority operation=\"delete\"/></member>");
     assertThat(vc.pins()).isEmpty();
     assertThat(vc.commitCount()).isZero();
   }
@@ -403,7 +404,7 @@ class JunosDeviceOperationsOverNetconfTest {
     JunosDeviceOperations o = ops(SimulatedVc.client(d, clock));
     o.loadConfiguration(Bytes.utf8("\uFEFF<configuration><config><configuration><system><host-name>sw&amp;1</host-name>"
         + "</system></configuration></config></configuration>"), ConfigurationHandling.MERGE);
-    String xml = d.recordedRpcs().get(0).xml();
+    String xml = loads(d).get(0);
     assertThat(xml).contains("<load-configuration action=\"merge\" format=\"xml\"><configuration><system>"
         + "<host-name>sw&amp;1</host-name></system></configuration></load-configuration>");
   }
@@ -414,9 +415,10 @@ class JunosDeviceOperationsOverNetconfTest {
     JunosDeviceOperations o = ops(SimulatedVc.client(d, clock));
     Bytes config = Bytes.utf8("<configuration><system><host-name>a</host-name></system></configuration>");
     o.loadConfiguration(config, ConfigurationHandling.REPLACE);
+    o.commitConfiguration();
     JunosDeviceOperations r = ops(SimulatedVc.client(d, clock).replaceAction(LoadAction.REPLACE));
     r.loadConfiguration(config, ConfigurationHandling.REPLACE);
-    assertThat(d.recordedRpcs()).extracting(RecordedRpc::xml)
+    assertThat(loads(d))
         .satisfiesExactly(x -> assertThat(x).contains("action=\"override\""), x -> assertThat(x).contains("action=\"replace\""));
   }
 
@@ -426,7 +428,7 @@ class JunosDeviceOperationsOverNetconfTest {
     SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(vc));
     JunosDeviceOperations o = ops(SimulatedVc.client(d, clock));
     o.loadConfiguration(Bytes.utf8("system { host-name <sw1>; }"), ConfigurationHandling.MERGE);
-    assertThat(d.recordedRpcs().get(0).xml()).contains("format=\"text\"",
+    assertThat(loads(d).get(0)).contains("format=\"text\"",
         "<configuration-text>system { host-name &lt;sw1&gt;; }</configuration-text>");
     assertThat(vc.candidateConfiguration()).containsExactly(Bytes.utf8("system { host-name <sw1>; }"));
   }
@@ -443,10 +445,16 @@ class JunosDeviceOperationsOverNetconfTest {
         ConfigurationHandling.MERGE);
     o.commitConfiguration();
     assertThat(d.recordedRpcs()).extracting(RecordedRpc::xml).satisfiesExactly(
+        x -> assertThat(x).contains("<lock-configuration/>"),
         x -> assertThat(x).contains("<load-configuration"),
         x -> assertThat(x).contains("<commit-configuration><check/></commit-configuration>"),
         x -> assertThat(x).contains("<commit-configuration><synchronize/><confirmed/><confirm-timeout>5</confirm-timeout></commit-configuration>"),
-        x -> assertThat(x).contains("<commit-configuration><synchronize/></commit-configuration>"));
+        x -> assertThat(x).contains("<commit-configuration><synchronize/></commit-configuration>"),
+        x -> assertThat(x).contains("<unlock-configuration/>"));
+  }
+
+  private static List<String> loads(SimulatedJunosDevice d) {
+    return d.recordedRpcs().stream().filter(r -> r.name().equals("load-configuration")).map(RecordedRpc::xml).toList();
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.PhcDeviceException;
@@ -46,6 +45,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code DeviceOperations} to the {@link VirtualChassisModel} the kit builds for each test (in memory like
  * {@code FakeVirtualChassis}, or over a wire, like {@code JunosDeviceOperations} against the
  * {@code SimulatedJunosDevice}), and run it: the kit drives the binding and checks the model.
+ *
+ * <p>Image tests follow the binding's {@link ImageStaging}: a binding that can do both should run the kit once
+ * per staging (nothing is skipped either way).
  *
  * <p>The VC of every test: four EX4300 members 0 to 3 on {@link #OLD_VERSION}, the primary at member 2 (not 0)
  * and the backup at member 3; reboots take {@link #REBOOT_TIME} of virtual time on a {@link VirtualClock}; an
@@ -155,23 +157,58 @@ public abstract class DeviceOperationsCompatibilityKit {
 
   @Test
   @Timeout(60)
-  public void aFetchedImageWithAWrongDigestFailsAndIsNotKept() {
-    assumeTrue(ops.imageStaging() == ImageStaging.DEVICE_FETCHES, "binding fetches on the device");
-    byte[] wrong = digest(HashAlgorithm.SHA_256, "something else".getBytes(StandardCharsets.UTF_8));
-    ImageFetch fetch = new ImageFetch(IMAGE_URI, IMAGE_NAME,
-        List.of(new ImageVerification(HashAlgorithm.SHA_256, Bytes.of(wrong))), Duration.ofMinutes(5));
-    PhcDeviceException e = assertThrows(PhcDeviceException.class, () -> ops.fetchImage(fetch));
-    assertTrue(e.getMessage().contains(Bytes.of(wrong).hex()), e.getMessage());
-    assertTrue(model.files().stream().noneMatch(f -> f.path().endsWith(IMAGE_NAME)), "image file deleted");
+  public void theStagedImageIsTheImageByteForByte() {
+    StagedImage image = stage();
+    VirtualChassisModel.StoredFile f = model.file(image.path())
+        .orElseThrow(() -> new AssertionError("no file at " + image.path() + " on the device: " + model.files()));
+    assertEquals(IMAGE.length, f.size());
+    assertEquals(Bytes.of(digest(HashAlgorithm.SHA_256, IMAGE)), f.digest(HashAlgorithm.SHA_256));
   }
 
+  /**
+   * DEVICE_FETCHES: a digest that does not match fails the fetch and the file is deleted. AGENT_PUSHES: the
+   * engine aborts an upload whose digest did not match while the bytes flowed; nothing of it stays.
+   */
   @Test
   @Timeout(60)
-  public void aFailedDownloadIsADeviceException() {
-    assumeTrue(ops.imageStaging() == ImageStaging.DEVICE_FETCHES, "binding fetches on the device");
-    model.inject(new VcFault.DownloadFails(1));
-    assertThrows(PhcDeviceException.class, () -> ops.fetchImage(fetchRequest()));
-    assertNotNull(ops.fetchImage(fetchRequest()).path());
+  public void anImageWithAWrongDigestIsNotKept() throws IOException {
+    if (ops.imageStaging() == ImageStaging.DEVICE_FETCHES) {
+      byte[] wrong = digest(HashAlgorithm.SHA_256, "something else".getBytes(StandardCharsets.UTF_8));
+      ImageFetch fetch = new ImageFetch(IMAGE_URI, IMAGE_NAME,
+          List.of(new ImageVerification(HashAlgorithm.SHA_256, Bytes.of(wrong))), Duration.ofMinutes(5));
+      PhcDeviceException e = assertThrows(PhcDeviceException.class, () -> ops.fetchImage(fetch));
+      assertTrue(e.getMessage().contains(Bytes.of(wrong).hex()), e.getMessage());
+    } else {
+      try (ImageUpload upload = ops.beginImageUpload(IMAGE_NAME)) {
+        upload.stream().write(IMAGE);
+        upload.stream().flush();
+        upload.abort();
+      }
+    }
+    assertTrue(model.files().stream().noneMatch(f -> f.path().contains(IMAGE_NAME)),
+        "nothing of the image is kept: " + model.files());
+  }
+
+  /**
+   * DEVICE_FETCHES: a download that breaks off is a device exception and the next attempt works. AGENT_PUSHES:
+   * an upload abandoned half-way leaves nothing, and a new one stages the whole image.
+   */
+  @Test
+  @Timeout(60)
+  public void aStagingThatBreaksOffLeavesNothingAndTheNextAttemptWorks() throws IOException {
+    if (ops.imageStaging() == ImageStaging.DEVICE_FETCHES) {
+      model.inject(new VcFault.DownloadFails(1));
+      assertThrows(PhcDeviceException.class, () -> ops.fetchImage(fetchRequest()));
+      assertNotNull(ops.fetchImage(fetchRequest()).path());
+    } else {
+      try (ImageUpload upload = ops.beginImageUpload(IMAGE_NAME)) {
+        upload.stream().write(IMAGE, 0, IMAGE.length / 2);
+      } // closed without complete(): aborted
+      assertTrue(model.files().stream().noneMatch(f -> f.path().contains(IMAGE_NAME)),
+          "nothing of the abandoned upload is kept: " + model.files());
+      StagedImage staged = stage();
+      assertEquals(Optional.of((long) IMAGE.length), model.file(staged.path()).map(VirtualChassisModel.StoredFile::size));
+    }
   }
 
   @Test

@@ -202,6 +202,11 @@ public final class NetconfSession implements AutoCloseable {
     return sessionId;
   }
 
+  /** The SSH session this NETCONF session runs on. */
+  public ClientSession ssh() {
+    return ssh;
+  }
+
   public boolean isOpen() {
     return !closed.get() && ssh.isOpen();
   }
@@ -218,7 +223,7 @@ public final class NetconfSession implements AutoCloseable {
       throw new PhcDeviceException(operation, memberId, "NETCONF session is closed: " + closeReason, true, null);
     }
     String id = Long.toString(nextId.getAndIncrement());
-    String rpc = "<rpc xmlns=\"" + NETCONF_NS + "\" message-id=\"" + id + "\">" + body + "</rpc>";
+    String rpc = envelope(id, body);
     try {
       send(rpc, mode);
     } catch (IOException e) {
@@ -241,6 +246,15 @@ public final class NetconfSession implements AutoCloseable {
       log.warn("{}{}: device warning: {}", operation, memberId == null ? "" : " on member " + memberId, w);
     }
     return reply;
+  }
+
+  /**
+   * The {@code <rpc>} element around an operation: the NETCONF namespace is bound to the prefix {@code nc}, so the
+   * Junos operation inside stays unqualified, as ncclient and PyEZ send it; base NETCONF operations in
+   * {@code body} are written {@code <nc:close-session/>} and so on.
+   */
+  public static String envelope(String messageId, String body) {
+    return "<nc:rpc xmlns:nc=\"" + NETCONF_NS + "\" message-id=\"" + messageId + "\">" + body + "</nc:rpc>";
   }
 
   private void send(String message, Mode framing) throws IOException {
@@ -276,7 +290,7 @@ public final class NetconfSession implements AutoCloseable {
   public void closeGracefully(Duration timeout) {
     if (isOpen()) {
       try {
-        rpc("close-session", null, "<close-session/>", timeout);
+        rpc("close-session", null, "<nc:close-session/>", timeout);
       } catch (RuntimeException e) {
         log.debug("close-session failed: {}", e.getMessage());
       }

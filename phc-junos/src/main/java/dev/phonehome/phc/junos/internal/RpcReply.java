@@ -16,8 +16,24 @@ import org.xml.sax.SAXException;
 public final class RpcReply {
   private static final String XNM_NS_PREFIX = "http://xml.juniper.net/xnm/";
 
-  /** One {@code rpc-error} or {@code xnm:warning}/{@code xnm:error}. */
-  public record Problem(String severity, String message, @Nullable String badElement) {
+  /**
+   * One {@code rpc-error} or {@code xnm:warning}/{@code xnm:error}.
+   *
+   * @param severity {@code error} or {@code warning}
+   * @param message the error-message (or the error-tag when there is none)
+   * @param badElement {@code error-info/bad-element}, or null
+   * @param tag the {@code error-tag} (RFC 6241 section 4.3: {@code operation-failed}, {@code lock-denied},
+   *     {@code data-missing}, ...), or null when the device sent none (Junos' {@code xnm:error})
+   * @param type the {@code error-type} ({@code protocol}, {@code application}, ...), or null
+   * @param path the {@code error-path} (Junos: the {@code [edit ...]} hierarchy), or null
+   */
+  public record Problem(String severity, String message, @Nullable String badElement, @Nullable String tag,
+      @Nullable String type, @Nullable String path) {
+    /** A problem without tag, type or path. */
+    public Problem(String severity, String message, @Nullable String badElement) {
+      this(severity, message, badElement, null, null, null);
+    }
+
     @Override
     public String toString() {
       return badElement == null ? message : message + " (at " + badElement + ")";
@@ -58,7 +74,8 @@ public final class RpcReply {
         message = tag == null ? "(no error-message)" : tag;
       }
       String bad = JunosXml.child(e, "error-info").map(info -> JunosXml.childText(info, "bad-element")).orElse(null);
-      (sev.equals("warning") ? warnings : errors).add(new Problem(sev, message, bad));
+      (sev.equals("warning") ? warnings : errors).add(new Problem(sev, message, bad,
+          JunosXml.childText(e, "error-tag"), JunosXml.childText(e, "error-type"), JunosXml.childText(e, "error-path")));
     }
     for (Element e : JunosXml.descendants(root, "warning")) {
       if (isXnm(e)) {

@@ -326,6 +326,7 @@ final class ConfigDatabase {
     ConfigTree before = candidate(s);
     ConfigTree work = before.copy();
     edit.accept(work);
+    work.remove("version", null, null); // Junos sets the version statement itself
     boolean pinOnly = onlyPrioritiesDiffer(before, work);
     if (!pinOnly) {
       model.loadConfiguration(logged, handling);

@@ -262,6 +262,9 @@ final class ConfigText {
     int i = 0;
     int n = w.size();
     ConfigTree at = node;
+    if (node.name.equals("configuration") && node.key == null) {
+      ConfigTree.checkTopLevel(word(w.get(0)));
+    }
     while (true) {
       int remaining = n - i;
       String t = word(w.get(i));

@@ -28,6 +28,21 @@ final class ConfigTree {
       "client", "prefix-list", "filter", "contents", "community");
   /** Statements that are always containers, even with one word after them ({@code family inet;}). */
   static final Set<String> CONTAINERS = Set.of("family");
+  /** The top-level statements of a Junos configuration; anything else is a syntax error. */
+  static final Set<String> TOP_LEVEL = Set.of("version", "groups", "apply-groups", "system", "chassis", "services",
+      "security", "interfaces", "snmp", "forwarding-options", "event-options", "routing-options", "protocols",
+      "policy-options", "class-of-service", "firewall", "routing-instances", "vlans", "virtual-chassis", "poe",
+      "switch-options", "access", "applications", "ethernet-switching-options", "multi-chassis", "bridge-domains",
+      "accounting-options", "logical-systems", "vmhost", "fabric", "dynamic-profiles", "jsrc", "smtp", "schedulers",
+      "unified-edge", "access-profile", "diameter", "multicast-snooping-options", "chassis-cluster");
+
+  /** Junos refuses a top-level statement it does not know: "syntax error" naming it. */
+  static void checkTopLevel(String name) {
+    if (!TOP_LEVEL.contains(name)) {
+      throw RpcFailure.syntax(name).withPath("[edit]");
+    }
+  }
+
   /** Leaves that hold several values ({@code members [ v10 v20 ];}). */
   static final Set<String> LEAF_LISTS = Set.of("members", "apply-groups", "domain-search");
 
@@ -201,6 +216,9 @@ final class ConfigTree {
    */
   static void applyXml(ConfigTree parent, Element e, boolean honourReplace) {
     String name = SimXml.localName(e);
+    if (parent.name.equals("configuration") && parent.key == null) {
+      checkTopLevel(name);
+    }
     String op = attr(e, "operation");
     if (op == null && "delete".equals(attr(e, "delete"))) {
       op = "delete";

@@ -260,7 +260,8 @@ final class FactRpcs {
     if ("__juniper_private1__".equals(instance)) {
       // The internal routing instance: the addresses of this RE's roles, which /etc/hosts.junos names.
       int self = c.member();
-      b.append("<physical-interface>\n<name>bme0</name>\n<admin-status>up</admin-status>\n<oper-status>up</oper-status>\n")
+      // as Junos shows the private instance in terse: the physical interface carries only its logical one
+      b.append("<physical-interface>\n")
           .append("<logical-interface>\n<name>bme0.0</name>\n<admin-status>up</admin-status>\n<oper-status>up</oper-status>\n")
           .append("<filter-information>\n</filter-information>\n")
           .append("<address-family>\n<address-family-name>inet</address-family-name>\n")

@@ -40,12 +40,14 @@ final class FileTransfers implements SftpEventListener, ScpTransferEventListener
   private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
 
   private final VirtualChassisModel model;
+  private final List<JunosSimulationFault> faults;
   private final Path flash;
   private final List<RecordedUpload> uploads = new CopyOnWriteArrayList<>();
   private final Set<Handle> written = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
-  FileTransfers(VirtualChassisModel model, String user) {
+  FileTransfers(VirtualChassisModel model, String user, List<JunosSimulationFault> faults) {
     this.model = model;
+    this.faults = faults;
     try {
       this.flash = Files.createTempDirectory("phc-simulated-flash-");
       Files.createDirectories(flash.resolve("var/tmp"));
@@ -101,9 +103,15 @@ final class FileTransfers implements SftpEventListener, ScpTransferEventListener
     }
     try (InputStream in = Files.newInputStream(file);
         VirtualChassisModel.FileWriter w = model.openFile(devicePath)) {
+      boolean corrupt = faults.stream().filter(f -> f instanceof JunosSimulationFault.CorruptUpload).findFirst()
+          .map(faults::remove).orElse(false);
       byte[] buf = new byte[64 * 1024];
       int n;
       while ((n = in.read(buf)) > 0) {
+        if (corrupt) {
+          buf[0] ^= 0x5a;
+          corrupt = false;
+        }
         w.write(buf, 0, n);
       }
       VirtualChassisModel.StoredFile f = w.commit();

@@ -39,6 +39,12 @@ public sealed interface JunosSimulationFault {
   }
 
   /**
+   * The next file received over SFTP or SCP is stored with its first byte changed (a transfer or disk error):
+   * the device's own checksum must catch it before an install. Used up when it fires.
+   */
+  record CorruptUpload() implements JunosSimulationFault {}
+
+  /**
    * The VC loses power in the middle of writing a file, as Junos writes files: {@code file-put} with
    * {@code <delete-if-exist/>} first deletes the old file and then writes the new one, and {@code file-copy}
    * truncates and rewrites its destination; neither is atomic. Fires on the {@code occurrence}-th write (1 = the

@@ -38,9 +38,11 @@ import org.w3c.dom.Element;
  * base:1.1) and answers Junos XML RPCs from a {@link VirtualChassisModel} (the same model a
  * {@code FakeVirtualChassis} uses): members and roles, versions, device-side image download and checksums,
  * installs, reboots in virtual time (rebooting the primary ends every session: the VC has moved the primary
- * role; connections while no member is primary are dropped), configuration, role pinning through
- * {@code mastership-priority}, a file system per member, a shell for scripts and {@code logger}. It records
- * every RPC ({@link #recordedRpcs()}); {@link #supportedRpcs()} lists the RPCs it answers.
+ * role; connections while no member is primary are dropped), a Junos configuration database (candidate, locks,
+ * commit history, rollbacks), role pinning through {@code mastership-priority}, a file system per member, SFTP
+ * and SCP uploads into the image store ({@link #uploads()}), a shell for scripts and {@code logger}. It
+ * records every RPC ({@link #recordedRpcs()}); {@link #supportedRpcs()} lists the RPCs it answers. Juniper's
+ * PyEZ and ncclient work against it.
  *
  * <p>Files are written as Junos writes them, not atomically: {@code file-put} deletes then writes,
  * {@code file-copy} rewrites in place, {@code file-rename} is atomic. Inject
@@ -120,7 +122,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
         return new Session();
       }
     });
-    this.transfers = new FileTransfers(model, username);
+    this.transfers = new FileTransfers(model, username, settings.faults());
     transfers.install(sshd, subsystems);
     sshd.setSubsystemFactories(subsystems);
   }
