@@ -167,4 +167,30 @@ class SimulatedJunosDeviceTest {
     }
     assertThat(device.rpcSummaries()).containsExactly("command:show version invoke-on all-routing-engines");
   }
+
+  @Test
+  void aPackageAddWithoutMemberInstallsOnEveryMemberAsOnAnExVirtualChassis() throws Exception {
+    try (VirtualChassisModel.FileWriter w = vc.openFile("/var/tmp/jinstall-ex-4300-21.4R3.15-signed.tgz")) {
+      w.write(new byte[] {1, 2, 3});
+      w.commit();
+    }
+    try (RawNetconf nc = RawNetconf.open(device)) {
+      String reply = nc.rpc("<request-package-add><no-validate/><package-name>/var/tmp/jinstall-ex-4300-21.4R3.15-signed.tgz"
+          + "</package-name></request-package-add>");
+      assertThat(reply).contains("fpc0:", "fpc1:", "fpc2:", "JUNOS 21.4R3.15 will become active at next reboot",
+          "<package-result>0</package-result>");
+      assertThat(nc.rpc("<request-package-add><package-name>/var/tmp/missing.tgz</package-name><member>1</member>"
+          + "</request-package-add>")).contains("ERROR: package: /var/tmp/missing.tgz is not found or empty",
+          "<package-result>1</package-result>");
+    }
+    for (int m = 0; m < 3; m++) {
+      assertThat(vc.stagedVersion(m)).as("member " + m).hasValue("21.4R3.15");
+    }
+  }
+
+  @Test
+  void theDeviceListsTheRpcsItAnswers() {
+    assertThat(device.supportedRpcs()).contains("get-route-engine-information", "file-rename", "load-configuration",
+        "get-config", "edit-config", "validate", "commit", "lock", "request-package-add", "command");
+  }
 }
