@@ -6,6 +6,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -28,7 +31,10 @@ import org.xml.sax.SAXParseException;
  * <p>Errors: a bad document is a {@link PhcProtocolException}; a failure of the underlying stream (the peer went
  * away) is an {@link UncheckedIOException} so callers can treat it as a transport problem.
  *
- * <p>Thread-safe: every method returns a new factory, builder or reader.
+ * <p>Thread-safe: the factory methods return new factories and builders; {@link #parse} and
+ * {@link #newStreamReader} take a hardened parser from a small pool and put it back when done (building a JAXP
+ * factory and parser costs far more than parsing a notification: it was half of a phone-home server's CPU
+ * under a fleet's load).
  */
 public final class SafeXml {
   private static final String DISALLOW_DOCTYPE = "http://apache.org/xml/features/disallow-doctype-decl";
@@ -41,7 +47,31 @@ public final class SafeXml {
 
   private static final String MAX_DEPTH_PROPERTY = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
 
+  /** Idle parsers kept for reuse; more than this many are dropped (the pool only saves set-up work). */
+  private static final int POOL = 32;
+  private static final ConcurrentLinkedQueue<DocumentBuilder> BUILDERS = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger IDLE_BUILDERS = new AtomicInteger();
+  private static final ConcurrentLinkedQueue<XMLInputFactory> INPUT_FACTORIES = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger IDLE_INPUT_FACTORIES = new AtomicInteger();
+
   private SafeXml() {}
+
+  private static <T> T take(ConcurrentLinkedQueue<T> pool, AtomicInteger idle, Supplier<T> create) {
+    T t = pool.poll();
+    if (t == null) {
+      return create.get();
+    }
+    idle.decrementAndGet();
+    return t;
+  }
+
+  private static <T> void give(ConcurrentLinkedQueue<T> pool, AtomicInteger idle, T t) {
+    if (idle.incrementAndGet() <= POOL) {
+      pool.offer(t);
+    } else {
+      idle.decrementAndGet();
+    }
+  }
 
   /**
    * A namespace-aware {@link DocumentBuilderFactory} that rejects any DOCTYPE, resolves no external entity or
@@ -75,15 +105,19 @@ public final class SafeXml {
   /** A {@link DocumentBuilder} from {@link #documentBuilderFactory()} that throws on errors instead of printing. */
   public static DocumentBuilder newDocumentBuilder() {
     try {
-      DocumentBuilder b = documentBuilderFactory().newDocumentBuilder();
-      b.setErrorHandler(STRICT_ERRORS);
-      b.setEntityResolver((publicId, systemId) -> {
-        throw new SAXParseException("external entity refused: " + systemId, null);
-      });
-      return b;
+      return harden(documentBuilderFactory().newDocumentBuilder());
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the XML parser cannot be hardened", e);
     }
+  }
+
+  /** The error handler and entity resolver of a hardened builder (set again after every {@code reset()}). */
+  private static DocumentBuilder harden(DocumentBuilder b) {
+    b.setErrorHandler(STRICT_ERRORS);
+    b.setEntityResolver((publicId, systemId) -> {
+      throw new SAXParseException("external entity refused: " + systemId, null);
+    });
+    return b;
   }
 
   /**
@@ -116,7 +150,14 @@ public final class SafeXml {
   public static XMLStreamReader newStreamReader(InputStream in) {
     try {
       InputStream marked = in instanceof BoundedInputStream ? in : bounded(in, Long.MAX_VALUE);
-      XMLStreamReader r = inputFactory().createXMLStreamReader(marked);
+      // The reader does not use its factory once created: the factory goes back to the pool at once.
+      XMLInputFactory factory = take(INPUT_FACTORIES, IDLE_INPUT_FACTORIES, SafeXml::inputFactory);
+      XMLStreamReader r;
+      try {
+        r = factory.createXMLStreamReader(marked);
+      } finally {
+        give(INPUT_FACTORIES, IDLE_INPUT_FACTORIES, factory);
+      }
       return new StreamReaderDelegate(r) {
         @Override
         public int next() throws XMLStreamException {
@@ -141,8 +182,12 @@ public final class SafeXml {
    * @throws PhcProtocolException when the XML is malformed, has a DOCTYPE, or exceeds {@code maxBytes}
    */
   public static Document parse(InputStream in, long maxBytes) {
+    DocumentBuilder builder = take(BUILDERS, IDLE_BUILDERS, SafeXml::newDocumentBuilder);
+    boolean reusable = false;
     try {
-      return newDocumentBuilder().parse(bounded(in, maxBytes));
+      Document d = builder.parse(bounded(in, maxBytes));
+      reusable = true;
+      return d;
     } catch (Exception e) {
       PhcProtocolException p = protocolCause(e);
       if (p != null) {
@@ -157,6 +202,12 @@ public final class SafeXml {
             + "): " + s.getMessage(), null, -1, e);
       }
       throw new PhcProtocolException("malformed XML: " + e.getMessage(), null, -1, e);
+    } finally {
+      // A builder is reused only after a clean parse: a failure may leave it mid-document.
+      if (reusable) {
+        builder.reset();
+        give(BUILDERS, IDLE_BUILDERS, harden(builder));
+      }
     }
   }
 
