@@ -250,7 +250,7 @@ public final class FleetBench {
     }
     StringBuilder sb = new StringBuilder("# trace of " + serial + ":\n");
     for (var op : device.calls()) {
-      if (!op.name().equals("syslog") && !op.name().equals("persist-state")) {
+      if (!op.name().equals("persist-state")) {
         sb.append("#   call ").append(op.at()).append(' ').append(op.summary()).append('\n');
       }
     }
@@ -347,6 +347,7 @@ public final class FleetBench {
     ctx.init(null, new javax.net.ssl.TrustManager[] {tm}, null);
     return new OkHttpClient.Builder()
         .eventListener(CONNECTIONS)
+        .addInterceptor(new dev.phonehome.phc.core.internal.engine.ServerRequestLimiter(Integer.getInteger("limit", 64)))
         .sslSocketFactory(ctx.getSocketFactory(), tm)
         .connectionPool(new ConnectionPool(pool, 5, TimeUnit.MINUTES))
         .connectTimeout(Duration.ofSeconds(30))
