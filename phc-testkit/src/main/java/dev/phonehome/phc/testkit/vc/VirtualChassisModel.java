@@ -836,7 +836,8 @@ public final class VirtualChassisModel {
     boolean pinnedAtJoin = isPinned(m.id) && backup.isPresent() && !isPinned(backup.getAsInt());
     boolean takeBackup = backup.isEmpty() || pinnedAtJoin;
     if (takeBackup) {
-      at(clock.instant().plus(roleSettleTime), () -> {
+      // From when the member joined (the reboot event's time), not from when the model is next touched.
+      at((currentEventTime != null ? currentEventTime : clock.instant()).plus(roleSettleTime), () -> {
         if (!m.present || m.role != MemberRole.LINECARD) {
           return;
         }

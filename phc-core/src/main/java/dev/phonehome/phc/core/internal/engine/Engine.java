@@ -514,7 +514,13 @@ public final class Engine {
     }
     s.step = Step.DETECT_PRIMARY;
     checkpoint(s); // the state now is on the backup too: whoever is primary next resumes at DETECT_PRIMARY
+    Instant flushStarted = c.clock().instant();
     flush(s);
+    if (Duration.between(flushStarted, c.clock().instant()).compareTo(c.detectionPollInterval()) > 0) {
+      // The detection time counts from the reboot, not from before a slow delivery of the queue.
+      s.detectDeadline = c.clock().instant().plus(c.memberDetectionTimeout());
+      checkpoint(s);
+    }
     try {
       device.reboot(List.of(p.memberId));
     } catch (PhcDeviceException e) {
