@@ -7,6 +7,7 @@ import dev.phonehome.phc.api.model.HashAlgorithm;
 import dev.phonehome.phc.api.model.NotificationId;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.api.model.ProgressType;
+import dev.phonehome.phc.core.client.ImageCache;
 import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
 import dev.phonehome.phc.testkit.vc.FakeVirtualChassis;
@@ -79,6 +80,9 @@ public final class FleetBench {
   private final OkHttpClient http;
   private final CompressedTime time;
   private final String phsUrl;
+  private final PhoneHomeClient.Builder fleet;
+  private final Path work;
+  private ImageCache cache;
 
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
@@ -106,13 +110,22 @@ public final class FleetBench {
     out.println("# images " + imageUrl + " (" + imageSize + " bytes)");
     this.http = sharedHttpClient(cert, o.pool);
     this.time = new CompressedTime(Instant.parse("2026-12-01T00:00:00Z"), o.timeScale);
+    this.work = work;
+    this.fleet = PhoneHomeClient.builder()
+        .bootstrapServers(phsUrl)
+        .dialect(o.dialect)
+        .okHttpClient(http)
+        .maxRequestsPerServer(o.maxRequests)
+        .clock(time)
+        .sleeper(time)
+        .maxTotalTime(Duration.ofHours(6));
   }
 
   void run() throws Exception {
     out.printf(Locale.ROOT, "# agent java=%s threads=%s in_flight=%d members=%d dialect=%s time_scale=%.0f"
-        + " (a 3-minute reboot takes %.1f s) pool=%d image=%d KiB%n", System.getProperty("java.version"),
-        o.threads, o.inFlight, o.members, dialectName(), o.timeScale,
-        time.realSeconds(Duration.ofMinutes(3)), o.pool, o.imageKib);
+        + " (a 3-minute reboot takes %.1f s) pool=%d max_requests_per_server=%d image=%d KiB image_cache=%s%n",
+        System.getProperty("java.version"), o.threads, o.inFlight, o.members, dialectName(), o.timeScale,
+        time.realSeconds(Duration.ofMinutes(3)), o.pool, o.maxRequests, o.imageKib, o.cache ? "on" : "off");
     if (o.warmup > 0) {
       Phase w = phase("W", o.warmup, Math.min(o.inFlight, o.warmup));
       out.println("# warm-up (not reported): " + w.summary());
@@ -135,6 +148,11 @@ public final class FleetBench {
 
   Phase phase(String prefix, int n, int inFlight) throws Exception {
     phs.command("records " + prefix + " " + n + " " + o.members + " " + imageUrl + " " + imageHashes, "OK");
+    // Every phase starts with an empty image cache: its bytes fetched are what this phase's VCs needed.
+    cache = o.cache ? ImageCache.open(work.resolve("image-cache-" + prefix), 1L << 30) : null;
+    synchronized (fleet) {
+      fleet.imageCache(cache);
+    }
     Phase p = new Phase(prefix, n, inFlight);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     System.gc();
@@ -190,6 +208,7 @@ public final class FleetBench {
     p.imageBytes = Long.parseLong(img1.get("bytes")) - Long.parseLong(img0.get("bytes"));
     p.imageRequests = Long.parseLong(img1.get("requests")) - Long.parseLong(img0.get("requests"));
     p.imageSize = imageSize;
+    p.cacheStats = cache == null ? "off" : cache.stats().toString();
     compare(p);
     return p;
   }
@@ -210,20 +229,16 @@ public final class FleetBench {
     VirtualChassisModel model = vb.build();
     FakeVirtualChassis device = FakeVirtualChassis.of(model);
     Delivered delivered = new Delivered();
-    PhoneHomeClient.Builder b = PhoneHomeClient.builder()
-        .bootstrapServers(phsUrl)
-        .dialect(o.dialect)
-        .deviceOperations(device)
-        .okHttpClient(http)
-        .clock(time)
-        .sleeper(time)
-        .maxTotalTime(Duration.ofHours(6))
-        .eventListener(delivered);
-    if (o.dialect == Dialect.RFC8572) {
-      b.password(password(serial));
+    PhoneHomeClient built;
+    synchronized (fleet) { // one builder for the fleet (shared HTTP client and image cache); not thread-safe
+      fleet.deviceOperations(device).eventListener(delivered);
+      if (o.dialect == Dialect.RFC8572) {
+        fleet.password(password(serial));
+      }
+      built = fleet.build();
     }
     long start = System.nanoTime();
-    try (PhoneHomeClient client = b.build()) {
+    try (PhoneHomeClient client = built) {
       PhoneHomeResult result = client.run();
       long nanos = System.nanoTime() - start;
       boolean ok = result.failedMembers().isEmpty() && result.allNotificationsDelivered()
@@ -347,7 +362,6 @@ public final class FleetBench {
     ctx.init(null, new javax.net.ssl.TrustManager[] {tm}, null);
     return new OkHttpClient.Builder()
         .eventListener(CONNECTIONS)
-        .addInterceptor(new dev.phonehome.phc.core.internal.engine.ServerRequestLimiter(Integer.getInteger("limit", 64)))
         .sslSocketFactory(ctx.getSocketFactory(), tm)
         .connectionPool(new ConnectionPool(pool, 5, TimeUnit.MINUTES))
         .connectTimeout(Duration.ofSeconds(30))
@@ -504,6 +518,7 @@ public final class FleetBench {
     long lost;
     long storedNotReported;
     long tlsConnections;
+    String cacheStats;
     long httpCalls;
 
     Phase(String prefix, int n, int inFlight) {
@@ -556,7 +571,8 @@ public final class FleetBench {
           perVcKib, heapSamples, inFlightAtPeakHeap, gcPauseNanos / 1e9, clientDelivered, serverStored,
           storedNotReported, serverDropped, retries, httpCalls, tlsConnections));
       sb.append(String.format(Locale.ROOT, "%nfleet-images vcs=%d image_bytes=%d bytes_fetched=%d fetches=%d"
-          + " (%.2f images' worth)", n, imageSize, imageBytes, imageRequests, (double) imageBytes / imageSize));
+          + " (%.2f images' worth) image_cache=%s", n, imageSize, imageBytes, imageRequests,
+          (double) imageBytes / imageSize, cacheStats));
       errors.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(5)
           .forEach(e -> sb.append(String.format("%n# %d VC(s): %s", e.getValue(), e.getKey())));
       return sb.toString();
@@ -651,6 +667,8 @@ public final class FleetBench {
     String serverJava = ProcessHandle.current().info().command().orElse("java");
     String serverJvmOpts = "-Xmx2g";
     String histogram;
+    boolean cache = true;
+    int maxRequests = 64;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -675,6 +693,12 @@ public final class FleetBench {
           case "--server-java" -> o.serverJava = v;
           case "--server-jvm-opts" -> o.serverJvmOpts = v;
           case "--histogram" -> o.histogram = v;
+          case "--cache" -> o.cache = switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("--cache on|off, was " + v);
+          };
+          case "--max-requests" -> o.maxRequests = Integer.parseInt(v);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
         i++;

@@ -48,6 +48,28 @@ import org.jspecify.annotations.Nullable;
  * not run again until it is zeroized.
  *
  * <p>A client is not thread-safe; run it from one thread.
+ *
+ * <p><b>A fleet</b> (an agent provisioning many VCs at once): build every client from one builder, so that they
+ * share one HTTP client (one connection pool, the TLS settings, and at most {@link
+ * Builder#maxRequestsPerServer} requests per server at a time) and, when set, one {@link ImageCache}; run each
+ * on its own thread. On Java 21 and later, virtual threads make that cheap for thousands of VCs (a client waits
+ * most of its time, for reboots); on Java 17, a pool of platform threads bounds how many run at once.
+ *
+ * <pre>{@code
+ * PhoneHomeClient.Builder fleet = PhoneHomeClient.builder()
+ *     .bootstrapServers("https://phs.example.net:8443")
+ *     .imageCache(ImageCache.open(Path.of("/var/cache/phc"), 20L << 30));
+ * try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {   // Java 21+
+ *   for (DeviceOperations vc : vcs) {
+ *     PhoneHomeClient client = fleet.deviceOperations(vc).build();   // builders are not thread-safe: build here
+ *     threads.submit(() -> {
+ *       try (client) {
+ *         return client.run();
+ *       }
+ *     });
+ *   }
+ * }
+ * }</pre>
  */
 public final class PhoneHomeClient implements AutoCloseable {
   /** Juniper's redirect server, the first server a factory-default device contacts. */
@@ -55,7 +77,8 @@ public final class PhoneHomeClient implements AutoCloseable {
 
   private final Builder config;
   private final OkHttpClient http;
-  private final boolean ownsHttp;
+  private final SharedHttp sharedHttp;
+  private boolean closed;
   private final BootstrapTransport transport;
   private final Engine engine;
 
@@ -65,16 +88,8 @@ public final class PhoneHomeClient implements AutoCloseable {
       throw new IllegalStateException("deviceOperations is required");
     }
     DeviceOperations device = b.device;
-    OkHttpClient base = b.okHttpClient;
-    this.ownsHttp = base == null;
-    OkHttpClient.Builder hb = base == null
-        ? new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30)).readTimeout(Duration.ofSeconds(60))
-            .writeTimeout(Duration.ofSeconds(60)).callTimeout(Duration.ZERO)
-        : base.newBuilder();
-    if (b.sslContext != null && b.trustManager != null) {
-      hb.sslSocketFactory(b.sslContext.getSocketFactory(), b.trustManager);
-    }
-    this.http = hb.build();
+    this.sharedHttp = b.sharedHttp();
+    this.http = sharedHttp.acquire();
     if (b.provisionalConnections && b.verifier == null) {
       throw new IllegalStateException("provisionalConnections(true) needs a conveyedInformationVerifier: data"
           + " from a server the client cannot authenticate is only accepted when its signatures verify");
@@ -90,7 +105,8 @@ public final class PhoneHomeClient implements AutoCloseable {
     }
     StateStore store = b.stateStore != null ? b.stateStore : new DeviceStateStore(device);
     ImageStager.Factory stagers = deadline -> new ImageStager(device, http, b.retryPolicy, b.sleeper, random,
-        b.listener, b.imageFetchTimeout, b.imageAttemptsPerServer, deadline);
+        b.listener, b.imageFetchTimeout, b.imageAttemptsPerServer, deadline)
+        .withCache(b.imageCache == null ? null : b.imageCache.store());
     this.engine = new Engine(new Engine.Config(servers, serial, device, b.clock, b.sleeper, random, transport,
         stagers, store, b.memberDetectionTimeout, b.detectionPollInterval, b.retryPolicy, b.maxRounds,
         b.maxTotalTime, b.notificationDrainTimeout, b.verifier != null,
@@ -127,11 +143,12 @@ public final class PhoneHomeClient implements AutoCloseable {
 
   @Override
   public void close() {
-    transport.close();
-    if (ownsHttp) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
+    if (closed) {
+      return;
     }
+    closed = true;
+    transport.close();
+    sharedHttp.release();
   }
 
   private static String stripSlash(String url) {
@@ -165,6 +182,10 @@ public final class PhoneHomeClient implements AutoCloseable {
     private PhoneHomeEventListener listener = PhoneHomeEventListener.NONE;
     private @Nullable ConveyedInformationVerifier verifier;
     private boolean provisionalConnections;
+    private int maxRequestsPerServer = 64;
+    private @Nullable ImageCache imageCache;
+    /** Made on the first build and shared by every client built from this builder (and its copies). */
+    private @Nullable SharedHttp sharedHttp;
     private boolean unauthorizedMeansNotClaimed;
 
     private Builder() {}
@@ -196,6 +217,9 @@ public final class PhoneHomeClient implements AutoCloseable {
       b.listener = listener;
       b.verifier = verifier;
       b.provisionalConnections = provisionalConnections;
+      b.maxRequestsPerServer = maxRequestsPerServer;
+      b.imageCache = imageCache;
+      b.sharedHttp = sharedHttp;
       b.unauthorizedMeansNotClaimed = unauthorizedMeansNotClaimed;
       return b;
     }
@@ -277,6 +301,7 @@ public final class PhoneHomeClient implements AutoCloseable {
     public Builder sslContext(SSLContext sslContext, X509TrustManager trustManager) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+      this.sharedHttp = null;
       return this;
     }
 
@@ -308,9 +333,13 @@ public final class PhoneHomeClient implements AutoCloseable {
       return this;
     }
 
-    /** The HTTP client to use (its settings are kept; TLS settings given here are applied on top). */
+    /**
+     * The HTTP client to use (its settings are kept; TLS settings given here are applied on top). Its connection
+     * pool is what a fleet of clients shares: size it for the fleet ({@code new ConnectionPool(maxIdle, ...)}).
+     */
     public Builder okHttpClient(OkHttpClient client) {
       this.okHttpClient = Objects.requireNonNull(client, "client");
+      this.sharedHttp = null;
       return this;
     }
 
@@ -412,6 +441,40 @@ public final class PhoneHomeClient implements AutoCloseable {
      * @throws IllegalStateException when {@link #deviceOperations} is missing, or provisional connections are
      *     enabled without a {@link #conveyedInformationVerifier}
      */
+    /**
+     * At most this many phone-home requests (bootstrap requests and notifications) to one server at the same
+     * time, over all the clients built from this builder (default 64); more wait for a free one, at most the
+     * connect plus read timeout. Thousands of clients that start at once then share a few kept-alive connections
+     * instead of opening one (and paying a TLS handshake) each. Image downloads are not counted.
+     */
+    public Builder maxRequestsPerServer(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxRequestsPerServer must be at least 1, was " + max);
+      }
+      this.maxRequestsPerServer = max;
+      this.sharedHttp = null;
+      return this;
+    }
+
+    /**
+     * Agent-push staging through this cache: an image is downloaded once for every client that shares the
+     * cache, then pushed to each device from disk, verified again while it flows (see {@link ImageCache}).
+     * Default: none, every client downloads its image itself. Ignored for devices that fetch the image
+     * themselves and for images without a digest.
+     */
+    public Builder imageCache(@Nullable ImageCache cache) {
+      this.imageCache = cache;
+      return this;
+    }
+
+    /** The HTTP client of the clients built from this builder: made on the first build, then shared. */
+    private synchronized SharedHttp sharedHttp() {
+      if (sharedHttp == null) {
+        sharedHttp = SharedHttp.create(okHttpClient, sslContext, trustManager, maxRequestsPerServer);
+      }
+      return sharedHttp;
+    }
+
     public PhoneHomeClient build() {
       return new PhoneHomeClient(this);
     }

@@ -45,6 +45,7 @@ public final class ImageStager {
   private final Duration fetchTimeout;
   private final int maxAttempts;
   private final Runnable deadlineCheck;
+  private @Nullable ImageStore cache;
 
   /** Makes a stager bound to the engine's deadline check. */
   @FunctionalInterface
@@ -93,9 +94,24 @@ public final class ImageStager {
     if (uris.isEmpty()) {
       throw new IllegalArgumentException("boot-image has no download URI");
     }
-    return device.imageStaging() == ImageStaging.DEVICE_FETCHES
-        ? deviceFetches(image, uris, warning)
-        : agentPushes(image, uris, warning);
+    if (device.imageStaging() == ImageStaging.DEVICE_FETCHES) {
+      return deviceFetches(image, uris, warning);
+    }
+    java.util.Optional<String> cacheKey = cache == null ? java.util.Optional.empty()
+        : ImageStore.keyOf(image.verifications());
+    if (cacheKey.isPresent()) {
+      // Downloaded once per digest into the cache, then pushed from disk (CachedImagePush).
+      return new CachedImagePush(device, cache, cacheKey.get(), retry, sleeper, random, listener, maxAttempts,
+          deadlineCheck, (target, events) -> new ImageStager(target, http, retry, sleeper, random, events,
+              fetchTimeout, maxAttempts, deadlineCheck)).stage(image, warning);
+    }
+    return agentPushes(image, uris, warning);
+  }
+
+  /** Agent-push staging through this image cache (null: straight from the server to the device). */
+  public ImageStager withCache(@Nullable ImageStore cache) {
+    this.cache = cache;
+    return this;
   }
 
   private StagedImage deviceFetches(BootImage image, List<String> uris, Consumer<String> warning)
