@@ -24,10 +24,23 @@ public class PhcTrustException extends PhcException {
     VOUCHER_SERIAL_MISMATCH,
     /** The voucher's nonce does not match the one sent. */
     VOUCHER_NONCE_MISMATCH,
+    /**
+     * Step 4: the voucher's {@code idevid-issuer} is not the authority key identifier of this device's IDevID
+     * certificate, or the verifier has no IDevID to compare it with.
+     */
+    VOUCHER_IDEVID_ISSUER_MISMATCH,
     /** Step 5: the voucher has no usable pinned-domain-cert. */
     VOUCHER_PINNED_DOMAIN_CERT_MISSING,
     /** Step 6: the owner certificate does not chain to the pinned-domain-cert. */
     OWNER_CERTIFICATE_UNTRUSTED,
+    /** Step 6, {@code domain-cert-revocation-checks: true}: a certificate of the owner chain is revoked. */
+    OWNER_CERTIFICATE_REVOKED,
+    /**
+     * Step 6, {@code domain-cert-revocation-checks: true}: the revocation status of a certificate of the owner
+     * chain cannot be obtained (no CRL from its issuer was carried or configured); RFC 8572 section 5.4: the
+     * owner certificate MUST NOT then be accepted.
+     */
+    OWNER_CERTIFICATE_REVOCATION_UNKNOWN,
     /** Step 7: the conveyed information's signature does not verify with the owner certificate. */
     CONVEYED_INFORMATION_SIGNATURE_INVALID,
     /** Only one of owner-certificate and ownership-voucher was given. */

@@ -82,6 +82,11 @@ final class ServeCommand implements Callable<Integer> {
           + " empty password alone is refused).")
   boolean juniperRequireClientCert;
 
+  @Option(names = "--no-juniper",
+      description = "Do not answer the Juniper dialect (403): for a fleet that authenticates in RFC 8572 only, whose"
+          + " records must not be readable with serial + empty password.")
+  boolean noJuniper;
+
   @Option(names = "--juniper-allow", paramLabel = "CIDR",
       description = "Juniper dialect: answer only these source networks (repeatable, e.g. 10.20.0.0/16); others get 403.")
   java.util.List<String> juniperAllow = new java.util.ArrayList<>();

@@ -110,6 +110,7 @@ final class StandaloneServer implements AutoCloseable {
     if (options.juniperRequireClientCert) {
       auth.juniperRequireClientCertificate();
     }
+    auth.juniperDialect(!options.noJuniper);
     PhoneHomeServer server = PhoneHomeServer.builder()
         .records(records)
         .sslContext(tls.sslContext(clientCas))
@@ -216,7 +217,8 @@ final class StandaloneServer implements AutoCloseable {
           + " CA" + (clientCas.size() == 1 ? "" : "s") + ")";
       String secretText = secrets == null ? "" : "device secret (" + secrets.size() + " in " + secrets.file() + ")";
       out.println("Device authentication:");
-      out.println("  Juniper dialect: " + (options.juniperRequireClientCert ? certs + " required"
+      out.println("  Juniper dialect: " + (options.noJuniper ? "off (--no-juniper)" : options.juniperRequireClientCert
+          ? certs + " required"
           : "serial + empty password" + (secrets == null ? "" : " (or the device's secret, when it has one)"))
           + (options.juniperAllow.isEmpty() ? "" : "; sources " + String.join(", ", options.juniperAllow)));
       String rfc = java.util.stream.Stream.of(secretText, certs).filter(x -> !x.isEmpty())

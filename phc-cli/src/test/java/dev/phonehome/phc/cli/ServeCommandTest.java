@@ -307,9 +307,63 @@ class ServeCommandTest {
     assertThat(r.err()).contains("--tls-key " + key + " does not belong to the certificate in --tls-cert " + cert);
   }
 
+  @Test
+  void theBannerSaysWhatEachDialectAcceptsAndWarnsOfASecretsFileOthersCanRead() throws Exception {
+    Path secrets = tmp.resolve("device-secrets");
+    Files.writeString(secrets, RFC_SERIAL + " s3cret\n");
+    java.nio.file.Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-r--r--"));
+    serve("--device-secrets", secrets.toString());
+    assertThat(out.toString())
+        .contains("Juniper dialect: serial + empty password (or the device's secret, when it has one)")
+        .contains("RFC 8572:        device secret (1 in " + secrets + ")")
+        .contains("WARNING " + secrets + " holds device secrets but is accessible to others (rw-r--r--); chmod 600 it");
+    server.close();
+    java.nio.file.Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    serve("--device-secrets", secrets.toString());
+    assertThat(out.toString()).doesNotContain("WARNING");
+  }
+
+  @Test
+  void withoutSecretsOrCaTheBannerSaysNoRfc8572DeviceCanAuthenticate() throws Exception {
+    serve();
+    assertThat(out.toString()).contains("RFC 8572:        NONE CONFIGURED: every RFC 8572 device gets 401");
+  }
+
+  @Test
+  void clientCaAuthenticatesRfc8572DevicesByTheirCertificateWithCurl() throws Exception {
+    dev.phonehome.phc.testkit.pki.TestPki pki = dev.phonehome.phc.testkit.pki.TestPki.create();
+    Files.write(records.resolve(RFC_SERIAL + ".json"), Rfc8572Codec.encodeConveyedInformation(onboarding(),
+        Encoding.JSON));
+    Path ca = Files.writeString(tmp.resolve("manufacturer-ca.pem"), pki.manufacturerCaPem());
+    Path cert = Files.writeString(tmp.resolve("device.pem"), pki.deviceCertificateChainPem(RFC_SERIAL));
+    Path key = Files.writeString(tmp.resolve("device.key"), pki.deviceKeyPem(RFC_SERIAL));
+    serve("--client-ca", ca.toString(), "--no-juniper");
+    String ops = server.url() + "restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data";
+    assertThat(curl("-X", "POST", "-H", "Accept: application/yang-data+json", ops).status).isEqualTo(401);
+    Curl withCert = curl("--cert", cert.toString(), "--key", key.toString(), "-X", "POST", "-H",
+        "Accept: application/yang-data+json", ops);
+    assertThat(withCert.status).as(new String(withCert.body, StandardCharsets.UTF_8)).isEqualTo(200);
+    // --no-juniper: the same record is not readable with serial + empty password.
+    assertThat(curl("-u", RFC_SERIAL + ":", server.url()
+        + "restconf/data/juniper-zerotouch-bootstrap-server:devices/device=" + RFC_SERIAL).status).isEqualTo(403);
+    assertThat(out.toString()).contains("Juniper dialect: off (--no-juniper)");
+  }
+
+  @Test
+  void unknownCompatibilityProfileIsAUsageError() {
+    CliRun r = CliRun.of("serve", "--records", records.toString(), "--port", "0", "--compatibility", "go-agent");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("--compatibility go-agent: use rfc8572 or opi-sztp");
+  }
+
   private record Curl(int status, byte[] body) {}
 
   private Curl curl(String... args) throws Exception {
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(curlAvailable()).as("curl must be installed in CI (.ci/run installs it)").isTrue();
+    }
     assumeTrue(curlAvailable(), "curl is not installed");
     Path body = Files.createTempFile(tmp, "body", ".bin");
     List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "--cacert", caFile.toString(),

@@ -166,6 +166,18 @@ class Rfc8572Section5_3Test {
   }
 
   @Test
+  void juniperDialectCanBeTurnedOffSoIdevidOnlyDevicesCannotBeReadWithTheirSerial() throws IOException {
+    serve(DeviceAuthentication.builder().manufacturerCas(List.of(PKI.manufacturerCa())).build());
+    assertThat(juniper(DEVICE, "", null).status()).as("open by default: the bypass to close").isEqualTo(200);
+    wire.close();
+    serve(DeviceAuthentication.builder().manufacturerCas(List.of(PKI.manufacturerCa())).juniperDialect(false).build());
+    Wire.Answer a = juniper(DEVICE, "", null);
+    assertThat(a.status()).isEqualTo(403);
+    assertThat(a.text()).doesNotContain("<unique-id>");
+    assertThat(wire.send("POST", GET_DATA, Map.of("Accept", JSON), null, DEVICE).status()).isEqualTo(200);
+  }
+
+  @Test
   void juniperDialectCanRestrictSourceNetworks() throws IOException {
     serve(DeviceAuthentication.builder().juniperSourceNetworks(List.of("10.0.0.0/8", "2001:db8::/32")).build());
     Wire.Answer a = juniper(DEVICE, "", null);

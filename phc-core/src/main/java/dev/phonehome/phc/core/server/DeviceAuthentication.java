@@ -57,6 +57,7 @@ public final class DeviceAuthentication implements DeviceAuthenticator {
   private final List<X509Certificate> manufacturerCas;
   private final Set<TrustAnchor> anchors;
   private final boolean juniperRequireClientCertificate;
+  private final boolean juniperDialect;
   private final List<Cidr> juniperSourceNetworks;
   private final Clock clock;
 
@@ -70,6 +71,7 @@ public final class DeviceAuthentication implements DeviceAuthenticator {
     }
     this.anchors = Set.copyOf(a);
     this.juniperRequireClientCertificate = b.juniperRequireClientCertificate;
+    this.juniperDialect = b.juniperDialect;
     this.juniperSourceNetworks = List.copyOf(b.juniperSourceNetworks);
     this.clock = b.clock;
     if (juniperRequireClientCertificate && manufacturerCas.isEmpty()) {
@@ -119,6 +121,9 @@ public final class DeviceAuthentication implements DeviceAuthenticator {
 
   private AuthResult juniper(DeviceCredentials c, @Nullable String user, @Nullable String certSerial,
       boolean certValid) {
+    if (!juniperDialect) {
+      return AuthResult.rejected(403, "the Juniper dialect is turned off on this server");
+    }
     if (!juniperSourceNetworks.isEmpty()
         && juniperSourceNetworks.stream().noneMatch(n -> n.contains(c.remoteAddress()))) {
       return AuthResult.rejected(403, "source address " + c.remoteAddress()
@@ -210,6 +215,7 @@ public final class DeviceAuthentication implements DeviceAuthenticator {
     private boolean hasSecrets;
     private final List<X509Certificate> manufacturerCas = new ArrayList<>();
     private boolean juniperRequireClientCertificate;
+    private boolean juniperDialect = true;
     private final List<Cidr> juniperSourceNetworks = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
 
@@ -237,6 +243,16 @@ public final class DeviceAuthentication implements DeviceAuthenticator {
     /** Juniper dialect: require a client certificate chaining to a manufacturer CA (needs manufacturerCas). */
     public Builder juniperRequireClientCertificate() {
       this.juniperRequireClientCertificate = true;
+      return this;
+    }
+
+    /**
+     * Whether the Juniper dialect is answered at all (default true). Every record is served in both dialects,
+     * so a fleet that authenticates by certificate or secret in RFC 8572 only should turn it off (or require
+     * client certificates in it): else serial + empty password reads the same records.
+     */
+    public Builder juniperDialect(boolean enabled) {
+      this.juniperDialect = enabled;
       return this;
     }
 

@@ -67,7 +67,7 @@ public final class DefaultConveyedInformationSigner implements ConveyedInformati
   private DefaultConveyedInformationSigner(Builder b) {
     this.ownerKey = b.ownerKey;
     this.ownerChain = List.copyOf(b.ownerChain);
-    this.ownerCertificateBag = b.ownerKey == null ? null : Cms.degenerate(ownerChain);
+    this.ownerCertificateBag = b.ownerKey == null ? null : Cms.degenerate(ownerChain, b.ownerCrls);
     this.vouchers = b.vouchers;
     this.manufacturerKey = b.manufacturerKey;
     this.manufacturerChain = List.copyOf(b.manufacturerChain);
@@ -171,8 +171,19 @@ public final class DefaultConveyedInformationSigner implements ConveyedInformati
     private Duration voucherLifetime = Duration.ofDays(14);
     private Voucher.Assertion assertion = Voucher.Assertion.VERIFIED;
     private Clock clock = Clock.systemUTC();
+    private List<java.security.cert.X509CRL> ownerCrls = List.of();
 
     private Builder() {}
+
+    /**
+     * CRLs to carry in the owner-certificate structure (its CMS revocation information), so that a device whose
+     * voucher asks for revocation checks ({@code domain-cert-revocation-checks}) can establish the owner chain's
+     * status without a network (RFC 8572 section 5.4). Keep them current: a device refuses an expired CRL.
+     */
+    public Builder ownerCertificateCrls(List<java.security.cert.X509CRL> crls) {
+      this.ownerCrls = List.copyOf(crls);
+      return this;
+    }
 
     /**
      * The owner's signing key (EC P-256 or RSA) and certificate chain: the owner certificate first, then the

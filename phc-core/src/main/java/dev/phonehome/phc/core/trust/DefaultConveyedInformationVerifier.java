@@ -44,12 +44,19 @@ import org.slf4j.LoggerFactory;
  *       carries a {@code nonce} carries the one this request sent ({@link Reason#VOUCHER_NONCE_MISMATCH}); a
  *       voucher without a nonce is accepted when a nonce was sent (the server may hold only pre-made
  *       vouchers, RFC 8572 section 3.2; its dates still bound it) unless {@link
- *       Builder#requireNonceWhenSent()};
+ *       Builder#requireNonceWhenSent()}; a voucher that names an {@code idevid-issuer} names the authority key
+ *       identifier of this device's IDevID ({@link Builder#deviceIdevid}; unknown IDevID: refused,
+ *       {@link Reason#VOUCHER_IDEVID_ISSUER_MISMATCH});
  *   <li>{@code pinned-domain-cert} is present and is a DER certificate
  *       ({@link Reason#VOUCHER_PINNED_DOMAIN_CERT_MISSING});
  *   <li>the owner certificate (the certificate of the owner-certificate bag that signed the conveyed
- *       information, or the bottom of the bag's chain) chains to the pinned-domain-cert by PKIX at now,
- *       revocation not checked ({@link Reason#OWNER_CERTIFICATE_UNTRUSTED});
+ *       information, or the bottom of the bag's chain) chains to the pinned-domain-cert by PKIX at now
+ *       ({@link Reason#OWNER_CERTIFICATE_UNTRUSTED}); when the voucher says
+ *       {@code domain-cert-revocation-checks: true}, every certificate of that chain below the pinned-domain-cert
+ *       is checked against the CRLs the CMS structures carry and those configured ({@link Builder#crls}):
+ *       revoked is {@link Reason#OWNER_CERTIFICATE_REVOKED}, no obtainable status
+ *       {@link Reason#OWNER_CERTIFICATE_REVOCATION_UNKNOWN} (RFC 8572 section 5.4: not accepted); false or absent:
+ *       not checked (a device has no network to fetch revocation information before it is provisioned);
  *   <li>the conveyed information's CMS signature verifies with the owner certificate
  *       ({@link Reason#CONVEYED_INFORMATION_SIGNATURE_INVALID}).
  * </ol>
@@ -74,8 +81,12 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
   private final boolean requireNonceWhenSent;
   private final boolean labModeInsecure;
   private final Predicate<ConveyedDocument> isRedirect;
+  private final @Nullable X509Certificate deviceIdevid;
+  private final List<java.security.cert.X509CRL> crls;
 
   private DefaultConveyedInformationVerifier(Builder b) {
+    this.deviceIdevid = b.deviceIdevid;
+    this.crls = List.copyOf(b.crls);
     this.manufacturerAnchors = List.copyOf(b.manufacturerAnchors);
     this.acceptableAssertions = Set.copyOf(b.acceptableAssertions);
     this.clockSkew = b.clockSkew;
@@ -101,6 +112,8 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
     b.requireNonceWhenSent = requireNonceWhenSent;
     b.labModeInsecure = labModeInsecure;
     b.isRedirect = isRedirect;
+    b.deviceIdevid = deviceIdevid;
+    b.crls.addAll(crls);
     return b;
   }
 
@@ -232,6 +245,7 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
       throw new PhcTrustException(Reason.VOUCHER_NONCE_MISMATCH,
           "a nonce was sent (" + nonceSent.base64() + ") but the voucher carries none");
     }
+    checkIdevidIssuer(voucher);
 
     // Step 5: pinned-domain-cert.
     if (voucher.pinnedDomainCert() == null) {
@@ -252,12 +266,16 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
     Cms.SignedContent conveyed = Cms.parse(conveyedInformation, "conveyed-information");
     X509Certificate signer = Cms.signerCertificate(conveyed, ownerBag);
     X509Certificate owner = signer != null ? signer : Pkix.bottoms(ownerBag).get(0);
+    java.security.cert.PKIXCertPathBuilderResult ownerPath;
     try {
-      Pkix.validate(owner, ownerBag, List.of(pinned), now);
+      ownerPath = Pkix.path(owner, ownerBag, List.of(pinned), now);
     } catch (GeneralSecurityException e) {
       throw new PhcTrustException(Reason.OWNER_CERTIFICATE_UNTRUSTED, "owner certificate "
           + owner.getSubjectX500Principal() + " does not chain to the voucher's pinned-domain-cert "
           + pinned.getSubjectX500Principal() + ": " + e.getMessage(), e);
+    }
+    if (Boolean.TRUE.equals(voucher.domainCertRevocationChecks())) {
+      checkRevocation(ownerPath, ownerCertificate, conveyed, voucherCms, now);
     }
 
     // Step 7: the conveyed information's signature.
@@ -276,6 +294,67 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
               + signer.getSubjectX500Principal());
     }
     return new Verified(new ConveyedDocument(encoding, conveyed.content(), true), true);
+  }
+
+  /**
+   * RFC 8366 {@code idevid-issuer}: the authority key identifier of the device's IDevID certificate. When the
+   * voucher names one it must be this device's (the keyIdentifier octets, or the whole AuthorityKeyIdentifier
+   * extension value); a verifier that does not know the device's IDevID cannot tell, and refuses (fail closed).
+   */
+  private void checkIdevidIssuer(Voucher voucher) {
+    Bytes issuer = voucher.idevidIssuer();
+    if (issuer == null) {
+      return;
+    }
+    if (deviceIdevid == null) {
+      throw new PhcTrustException(Reason.VOUCHER_IDEVID_ISSUER_MISMATCH, "voucher names idevid-issuer "
+          + issuer.hex() + " but this verifier does not know the device's IDevID certificate to compare it with"
+          + " (DefaultConveyedInformationVerifier.Builder.deviceIdevid)");
+    }
+    byte[] extension = deviceIdevid.getExtensionValue("2.5.29.35");
+    if (extension == null) {
+      throw new PhcTrustException(Reason.VOUCHER_IDEVID_ISSUER_MISMATCH, "voucher names idevid-issuer "
+          + issuer.hex() + " but the device's IDevID certificate has no authority key identifier");
+    }
+    byte[] akiDer = org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets();
+    byte[] keyId = org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(akiDer).getKeyIdentifier();
+    byte[] given = issuer.toByteArray();
+    if (!java.util.Arrays.equals(given, keyId) && !java.util.Arrays.equals(given, akiDer)) {
+      throw new PhcTrustException(Reason.VOUCHER_IDEVID_ISSUER_MISMATCH, "voucher idevid-issuer " + issuer.hex()
+          + " is not the authority key identifier of this device's IDevID ("
+          + (keyId == null ? "none" : Bytes.of(keyId).hex()) + ")");
+    }
+  }
+
+  /**
+   * RFC 8572 section 5.4 with {@code domain-cert-revocation-checks: true}: every certificate of the owner
+   * certificate's chain below the pinned-domain-cert is checked against CRLs: those the owner-certificate,
+   * conveyed-information and voucher CMS structures carry, and those configured ({@link Builder#crls}). When a
+   * certificate's status cannot be obtained, the owner certificate is not accepted.
+   */
+  private void checkRevocation(java.security.cert.PKIXCertPathBuilderResult ownerPath, Bytes ownerCertificate,
+      Cms.SignedContent conveyed, Cms.SignedContent voucherCms, Instant now) {
+    List<java.security.cert.X509CRL> all = new ArrayList<>(crls);
+    all.addAll(Cms.crlsOf(Cms.parse(ownerCertificate, "owner-certificate"), "owner-certificate"));
+    all.addAll(Cms.crlsOf(conveyed, "conveyed-information"));
+    all.addAll(Cms.crlsOf(voucherCms, "ownership-voucher"));
+    try {
+      Pkix.checkRevocation(ownerPath, all, now);
+    } catch (java.security.cert.CertPathValidatorException e) {
+      boolean revoked = e.getReason() == java.security.cert.CertPathValidatorException.BasicReason.REVOKED;
+      int index = e.getIndex();
+      String which = index >= 0 && index < ownerPath.getCertPath().getCertificates().size()
+          ? ((X509Certificate) ownerPath.getCertPath().getCertificates().get(index)).getSubjectX500Principal()
+              .toString() : "the owner certificate chain";
+      throw new PhcTrustException(revoked ? Reason.OWNER_CERTIFICATE_REVOKED
+          : Reason.OWNER_CERTIFICATE_REVOCATION_UNKNOWN, "the voucher asks for revocation checks"
+          + " (domain-cert-revocation-checks) and " + which + (revoked ? " is revoked"
+          : " has no obtainable revocation status (" + all.size() + " CRL(s) carried or configured)") + ": "
+          + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new PhcTrustException(Reason.OWNER_CERTIFICATE_REVOCATION_UNKNOWN,
+          "revocation of the owner certificate chain could not be checked: " + e.getMessage(), e);
+    }
   }
 
   private void verifyVoucherSignature(Cms.SignedContent voucherCms, Instant now) {
@@ -346,8 +425,31 @@ public final class DefaultConveyedInformationVerifier implements ConveyedInforma
     private boolean requireNonceWhenSent;
     private boolean labModeInsecure;
     private Predicate<ConveyedDocument> isRedirect = ConveyedKind::isRedirect;
+    private @Nullable X509Certificate deviceIdevid;
+    private final List<java.security.cert.X509CRL> crls = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * This device's IDevID certificate: a voucher that names an {@code idevid-issuer} (RFC 8366) is accepted
+     * only when that is this certificate's authority key identifier. Without it such a voucher is refused.
+     */
+    public Builder deviceIdevid(X509Certificate idevid) {
+      this.deviceIdevid = Objects.requireNonNull(idevid, "idevid");
+      return this;
+    }
+
+    /**
+     * CRLs to check the owner certificate chain against when a voucher asks for revocation checks
+     * ({@code domain-cert-revocation-checks: true}), besides those the CMS structures carry. A device has no
+     * network to fetch CRLs or ask OCSP before it is provisioned, so nothing is fetched.
+     */
+    public Builder crls(java.util.Collection<java.security.cert.X509CRL> crls) {
+      for (java.security.cert.X509CRL c : crls) {
+        this.crls.add(Objects.requireNonNull(c, "crl"));
+      }
+      return this;
+    }
 
     /** Adds manufacturer (MASA) trust anchors: ownership vouchers must chain to one of them. */
     public Builder manufacturerAnchors(List<X509Certificate> anchors) {

@@ -26,11 +26,13 @@
  *   <li>Encrypted conveyed information (RFC 8572 section 3.1 allows CMS EnvelopedData encrypted to the
  *       device's IDevID key): not implemented; an EnvelopedData is refused as
  *       {@link dev.phonehome.phc.api.PhcTrustException.Reason#MALFORMED}.
- *   <li>Revocation checking (CRL, OCSP) of the voucher signer, owner certificate and TLS certificates: off.
- *       A device being provisioned usually cannot reach a CRL distribution point or OCSP responder, and RFC
- *       8572 ties it to the voucher's {@code domain-cert-revocation-checks}, which is decoded but not acted
- *       on. Certificate validity periods are checked against the injected clock.
- *   <li>The voucher's {@code idevid-issuer} is decoded but not compared with the device's IDevID issuer.
+ *   <li>Revocation checking of the voucher signer and TLS certificates, and of the owner certificate chain
+ *       unless the voucher says {@code domain-cert-revocation-checks: true}: off. A device being provisioned
+ *       usually cannot reach a CRL distribution point or OCSP responder. With that flag true, the owner chain
+ *       is checked against CRLs carried in the CMS structures or configured
+ *       ({@link dev.phonehome.phc.core.trust.DefaultConveyedInformationVerifier.Builder#crls}), and refused
+ *       when a status cannot be obtained; OCSP responses carried in CMS ({@code id-ri-ocsp-response}) are not
+ *       read. Certificate validity periods are checked against the injected clock.
  *   <li>CBOR/COSE vouchers (RFC 9148 and later): not implemented; only the JSON-in-CMS form.
  * </ul>
  */

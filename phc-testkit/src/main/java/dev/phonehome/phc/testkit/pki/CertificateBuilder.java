@@ -188,7 +188,7 @@ public final class CertificateBuilder {
     }
   }
 
-  private static String signatureAlgorithm(PrivateKey key) {
+  static String signatureAlgorithm(PrivateKey key) {
     return switch (key.getAlgorithm()) {
       case "EC", "ECDSA" -> "SHA256withECDSA";
       case "RSA" -> "SHA256withRSA";

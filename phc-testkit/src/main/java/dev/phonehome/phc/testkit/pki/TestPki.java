@@ -376,6 +376,40 @@ public final class TestPki {
   // ----- vouchers and trust components -----
 
   /** A voucher for {@code serialNumber}: by default good (signed by the MASA, pins the owner CA). */
+  /**
+   * A CRL issued by the owner CA (the pinned-domain-cert of this PKI's vouchers) at the clock's time, valid
+   * for a week, listing {@code revoked} (none: a CRL that revokes nothing, which lets a device establish that
+   * the owner certificate is good).
+   */
+  public java.security.cert.X509CRL ownerCaCrl(X509Certificate... revoked) {
+    try {
+      Instant now = clock.instant();
+      org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.X509v2CRLBuilder(
+          org.bouncycastle.asn1.x500.X500Name.getInstance(ownerCa.getSubjectX500Principal().getEncoded()),
+          java.util.Date.from(now.minus(Duration.ofMinutes(5))));
+      b.setNextUpdate(java.util.Date.from(now.plus(Duration.ofDays(7))));
+      for (X509Certificate c : revoked) {
+        b.addCRLEntry(c.getSerialNumber(), java.util.Date.from(now.minus(Duration.ofMinutes(1))),
+            org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+      }
+      org.bouncycastle.operator.ContentSigner signer = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(
+          CertificateBuilder.signatureAlgorithm(ownerCaKeys.getPrivate())).build(ownerCaKeys.getPrivate());
+      return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(b.build(signer));
+    } catch (java.security.cert.CRLException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue a CRL: " + e.getMessage(), e);
+    }
+  }
+
+  /** The keyIdentifier of {@code certificate}'s authority key identifier extension. */
+  Bytes authorityKeyIdentifier(X509Certificate certificate) {
+    byte[] ext = certificate.getExtensionValue("2.5.29.35");
+    if (ext == null) {
+      throw new IllegalArgumentException(certificate.getSubjectX500Principal() + " has no authority key identifier");
+    }
+    return Bytes.of(org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(
+        org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets()).getKeyIdentifier());
+  }
+
   public TestVoucher voucher(String serialNumber) {
     return new TestVoucher(this, serialNumber, clock.instant().minus(Duration.ofMinutes(1)));
   }

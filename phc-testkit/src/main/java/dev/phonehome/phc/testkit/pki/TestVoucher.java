@@ -28,6 +28,8 @@ public final class TestVoucher {
   private @Nullable PrivateKey signerKey;
   private @Nullable List<X509Certificate> signerChain;
   private boolean corruptSignature;
+  private @Nullable Bytes idevidIssuer;
+  private @Nullable Boolean domainCertRevocationChecks;
 
   TestVoucher(TestPki pki, String serialNumber, Instant createdOn) {
     this.pki = pki;
@@ -78,6 +80,26 @@ public final class TestVoucher {
     return this;
   }
 
+  /** Sets {@code idevid-issuer}: the authority key identifier of the device's IDevID (RFC 8366). */
+  public TestVoucher idevidIssuer(@Nullable Bytes keyIdentifier) {
+    this.idevidIssuer = keyIdentifier;
+    return this;
+  }
+
+  /**
+   * Sets {@code idevid-issuer} to the keyIdentifier of {@code serialNumber}'s device certificate (its authority
+   * key identifier, as a MASA writes it).
+   */
+  public TestVoucher idevidIssuerOf(String serialNumber) {
+    return idevidIssuer(pki.authorityKeyIdentifier(pki.device(serialNumber).certificate()));
+  }
+
+  /** Sets {@code domain-cert-revocation-checks} (null: absent). */
+  public TestVoucher domainCertRevocationChecks(@Nullable Boolean checks) {
+    this.domainCertRevocationChecks = checks;
+    return this;
+  }
+
   /** Leaves pinned-domain-cert out (an invalid voucher: RFC 8572 step 5 fails). */
   public TestVoucher withoutPinnedDomainCert() {
     this.pinnedDomainCertOmitted = true;
@@ -112,7 +134,8 @@ public final class TestVoucher {
         throw new IllegalStateException(e);
       }
     }
-    return new Voucher(createdOn, expiresOn, assertion, serialNumber, null, pinned, null, nonce, null);
+    return new Voucher(createdOn, expiresOn, assertion, serialNumber, idevidIssuer, pinned,
+        domainCertRevocationChecks, nonce, null);
   }
 
   /** The signed voucher: the value of the {@code ownership-voucher} leaf. */

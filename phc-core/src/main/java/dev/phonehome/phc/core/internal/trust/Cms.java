@@ -128,6 +128,41 @@ public final class Cms {
     throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm() + " (use EC or RSA)");
   }
 
+  /**
+   * A degenerate SignedData holding {@code certificates} and, in its revocation information field,
+   * {@code crls} (revocation objects a device can check the owner chain against, RFC 8572 section 5.4).
+   */
+  public static Bytes degenerate(Collection<X509Certificate> certificates,
+      Collection<java.security.cert.X509CRL> crls) {
+    if (certificates.isEmpty()) {
+      throw new IllegalArgumentException("a certificate bag needs at least one certificate");
+    }
+    try {
+      CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+      gen.addCertificates(new JcaCertStore(certificates));
+      if (!crls.isEmpty()) {
+        gen.addCRLs(new org.bouncycastle.cert.jcajce.JcaCRLStore(crls));
+      }
+      return Bytes.of(gen.generate(new CMSAbsentContent(), false).getEncoded("DER"));
+    } catch (java.security.cert.CRLException | CertificateEncodingException | CMSException | IOException e) {
+      throw new IllegalStateException("cannot encode certificate bag: " + e.getMessage(), e);
+    }
+  }
+
+  /** The CRLs a SignedData carries in its revocation information (RFC 5652 {@code crls}). */
+  public static List<java.security.cert.X509CRL> crlsOf(SignedContent parsed, String what) {
+    List<java.security.cert.X509CRL> out = new ArrayList<>();
+    for (org.bouncycastle.cert.X509CRLHolder h : parsed.signedData().getCRLs().getMatches(null)) {
+      try {
+        java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
+        out.add((java.security.cert.X509CRL) cf.generateCRL(new ByteArrayInputStream(h.getEncoded())));
+      } catch (java.security.cert.CRLException | CertificateException | IOException e) {
+        throw new PhcTrustException(Reason.MALFORMED, what + ": unreadable CRL of " + h.getIssuer(), e);
+      }
+    }
+    return out;
+  }
+
   /** A degenerate SignedData holding {@code certificates} (RFC 8572 owner-certificate and trust-anchor). */
   public static Bytes degenerate(Collection<X509Certificate> certificates) {
     if (certificates.isEmpty()) {

@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Certification path validation with the JDK's PKIX (RFC 5280) implementation. Revocation checking is OFF:
- * a zero-touch device has no reachable CRL distribution point or OCSP responder before it is provisioned,
- * and RFC 8572 makes revocation checks of the owner certificate conditional on the voucher's
- * {@code domain-cert-revocation-checks} (which phc does not implement; see the package documentation).
+ * Certification path validation with the JDK's PKIX (RFC 5280) implementation. Path building does not check
+ * revocation: a zero-touch device has no reachable CRL distribution point or OCSP responder before it is
+ * provisioned, and RFC 8572 makes revocation checks of the owner certificate conditional on the voucher's
+ * {@code domain-cert-revocation-checks}; {@link #checkRevocation} then checks a built path against the CRLs
+ * the caller has (carried in CMS, or configured), never fetching any.
  */
 public final class Pkix {
   private Pkix() {}
@@ -33,12 +34,24 @@ public final class Pkix {
    */
   public static void validate(X509Certificate leaf, Collection<X509Certificate> intermediates,
       Collection<X509Certificate> anchors, Instant at) throws GeneralSecurityException {
+    path(leaf, intermediates, anchors, at);
+  }
+
+  /**
+   * As {@link #validate}, returning the path found: its certificates from {@code leaf} up to (not including)
+   * the anchor, and the anchor. Empty certificates when the leaf is itself an anchor.
+   */
+  public static java.security.cert.PKIXCertPathBuilderResult path(X509Certificate leaf,
+      Collection<X509Certificate> intermediates, Collection<X509Certificate> anchors, Instant at)
+      throws GeneralSecurityException {
     if (anchors.isEmpty()) {
       throw new GeneralSecurityException("no trust anchor configured");
     }
     if (anchors.contains(leaf)) {
       leaf.checkValidity(Date.from(at));
-      return;
+      return new java.security.cert.PKIXCertPathBuilderResult(
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertPath(List.of()),
+          new TrustAnchor(leaf, null), null, leaf.getPublicKey());
     }
     Set<TrustAnchor> tas = new HashSet<>();
     for (X509Certificate a : anchors) {
@@ -52,7 +65,33 @@ public final class Pkix {
     List<X509Certificate> all = new ArrayList<>(intermediates);
     all.add(leaf);
     params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(all)));
-    CertPathBuilder.getInstance("PKIX").build(params);
+    return (java.security.cert.PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
+  }
+
+  /**
+   * Checks the revocation status of every certificate of {@code path} (not the anchor) against {@code crls}
+   * only: no OCSP, no CRL distribution point fetched (a zero-touch device has no network for that). Each CRL
+   * must be signed by the certificate's issuer and current at {@code at}.
+   *
+   * @throws java.security.cert.CertPathValidatorException with reason {@code REVOKED} or
+   *     {@code UNDETERMINED_REVOCATION_STATUS} (no usable CRL from an issuer)
+   */
+  public static void checkRevocation(java.security.cert.PKIXCertPathBuilderResult path,
+      Collection<java.security.cert.X509CRL> crls, Instant at) throws GeneralSecurityException {
+    if (path.getCertPath().getCertificates().isEmpty()) {
+      return;
+    }
+    java.security.cert.CertPathValidator v = java.security.cert.CertPathValidator.getInstance("PKIX");
+    java.security.cert.PKIXRevocationChecker rc = (java.security.cert.PKIXRevocationChecker) v.getRevocationChecker();
+    rc.setOptions(java.util.EnumSet.of(java.security.cert.PKIXRevocationChecker.Option.PREFER_CRLS,
+        java.security.cert.PKIXRevocationChecker.Option.NO_FALLBACK));
+    java.security.cert.PKIXParameters params =
+        new java.security.cert.PKIXParameters(Set.of(path.getTrustAnchor()));
+    params.setDate(Date.from(at));
+    params.setRevocationEnabled(true);
+    params.addCertPathChecker(rc);
+    params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(new ArrayList<>(crls))));
+    v.validate(path.getCertPath(), params);
   }
 
   /**
