@@ -161,7 +161,7 @@ public final class AgentPushRun {
     boolean renamed = vc.file("/var/tmp/" + IMAGE_NAME).map(f -> f.size() == size).orElse(false);
     System.out.printf(java.util.Locale.ROOT,
         "RESULT transfer=%s image_bytes=%d max_heap_mb=%.1f peak_heap_used_mb=%.1f sampled_peak_heap_used_mb=%.1f "
-            + "seconds=%.2f push_mb_per_s=%.1f failed_members=%s all_on_new_version=%s upload_identical=%s renamed=%s%n",
+            + "run_seconds=%.2f run_mib_per_s=%.1f failed_members=%s all_on_new_version=%s upload_identical=%s renamed=%s%n",
         transfer, size, maxHeap / 1048576.0, poolPeak / 1048576.0, sampledPeak.get() / 1048576.0, seconds,
         size / 1048576.0 / seconds, result.failedMembers(), versions, identical, renamed);
     System.out.println("members " + vc.members().stream().map(VcMember::toString).toList());

@@ -15,8 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The agent-push path with a 64 MiB image, memory flat: {@link AgentPushRun} provisions a 4-member simulated
  * VC with the whole engine, the phone-home server, the image's HTTP server and the simulated device in one JVM
- * whose heap is capped well below the image: 32 MiB over SFTP (half the image); 48 MiB over SCP,
- * where the simulator's own SCP server (Apache MINA's, receiving) needs more than the client. Holding the image
+ * whose heap is capped at 32 MiB, half the image (both transfers also pass at 24 MiB, with more GC). Holding the image
  * (or a large part of it) in memory anywhere on the way (download, digest, push, the device's store) ends in
  * OutOfMemoryError. The run prints its measured peak heap; the test checks it ended well and that the VC is on
  * the new version with the pushed file byte-identical.
@@ -26,7 +25,7 @@ class JunosAgentPushEndToEndTest {
   static final long IMAGE_BYTES = 64L * 1024 * 1024;
 
   @ParameterizedTest(name = "{0} with -Xmx{1}m")
-  @CsvSource({"sftp, 32", "scp, 48"})
+  @CsvSource({"sftp, 32", "scp, 32"})
   void aSixtyFourMebibyteImageIsPushedVerifiedAndInstalledOnEveryMemberWithTheHeapCappedBelowItsSize(String transfer,
       int heapMib) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
