@@ -92,6 +92,16 @@ final class ProvisionCommand implements Callable<Integer> {
       description = "Serial to present to the PHS (default: the VC primary's serial, read from the device).")
   String serial;
 
+  @Option(names = "--activation-code-file", paramLabel = "FILE",
+      description = "The device's activation code (first line), sent as HTTP Basic password to the PHS: the"
+          + " per-device secret an RFC 8572 server (phc serve --device-secrets, sztpd) authenticates it with.")
+  java.nio.file.Path activationCodeFile;
+
+  @Option(names = "--unauthorized-means-not-claimed",
+      description = "Read HTTP 401 to a bootstrap request as 'not claimed yet, keep polling' (sztpd answers 401 for"
+          + " a device it does not know).")
+  boolean unauthorizedMeansNotClaimed;
+
   @Override
   public Integer call() {
     validate();

@@ -73,6 +73,10 @@ final class Provisioning {
       if (o.serial != null) {
         cb.serialNumber(o.serial);
       }
+      if (o.activationCodeFile != null) {
+        cb.activationCode(Inputs.passwordFrom("--activation-code-file", o.activationCodeFile));
+      }
+      cb.unauthorizedMeansNotClaimed(o.unauthorizedMeansNotClaimed);
       PhoneHomeResult result;
       try (PhoneHomeClient client = cb.build()) {
         result = client.run();

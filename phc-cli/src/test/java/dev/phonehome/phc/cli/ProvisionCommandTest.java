@@ -55,4 +55,36 @@ class ProvisionCommandTest {
           .contains("agent-vc");
     }
   }
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void rfc8572AgentAuthenticatesWithTheActivationCodeFromAFile() throws Exception {
+    TestPki pki = TestPki.create();
+    VirtualChassisModel vc = VirtualChassisModel.builder().clock(Clock.systemUTC())
+        .member(0, "PE3714100218", "ex4300-48p", "21.4R3.15").primary(0).build();
+    InMemoryProvisioningRecords records = new InMemoryProvisioningRecords();
+    records.put("PE3714100218", OnboardingInformation.builder()
+        .configurationHandling(dev.phonehome.phc.api.model.ConfigurationHandling.MERGE)
+        .configuration(Bytes.utf8("<configuration><system><host-name>rfc-vc</host-name></system></configuration>"))
+        .build());
+    try (SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).start();
+        PhoneHomeServer phs = PhoneHomeServer.builder().records(records).sslContext(pki.serverSslContext())
+            .authenticator(dev.phonehome.phc.core.server.DeviceAuthentication.builder().deviceSecrets(
+                dev.phonehome.phc.core.server.DeviceSecrets.of(java.util.Map.of("PE3714100218", "code 7Q2"))).build())
+            .bind("127.0.0.1", 0).build().start()) {
+      Path ca = Files.writeString(tmp.resolve("ca.pem"), pki.tlsCaPem());
+      Path pw = Files.writeString(tmp.resolve("pw"), device.password() + "\n");
+      Path code = Files.writeString(tmp.resolve("activation-code"), "code 7Q2\n");
+      Path knownHosts = Files.writeString(tmp.resolve("known_hosts"),
+          "[" + device.host() + "]:" + device.port() + " " + PublicKeyEntry.toString(device.hostKey()) + "\n");
+
+      CliRun r = CliRun.of("provision", "--host", device.host(), "--port", String.valueOf(device.port()),
+          "--user", device.username(), "--password-file", pw.toString(), "--known-hosts", knownHosts.toString(),
+          "--phs", phs.url().toString(), "--ca-file", ca.toString(), "--rounds", "1", "--dialect", "rfc8572",
+          "--activation-code-file", code.toString());
+
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      assertThat(phs.progress().status("PE3714100218").state()).isEqualTo(DeviceState.COMPLETE);
+      assertThat(vc.committedConfiguration().get(vc.committedConfiguration().size() - 1).utf8()).contains("rfc-vc");
+    }
+  }
 }
