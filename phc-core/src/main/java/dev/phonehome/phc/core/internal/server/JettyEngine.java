@@ -305,7 +305,7 @@ public final class JettyEngine implements AutoCloseable {
 
     @Override
     protected SSLEngineResult wrap(SSLEngine engine, ByteBuffer[] input, ByteBuffer output) throws SSLException {
-      if (input.length < 2) {
+      if (!gatherable(input, MAX_RECORD_PLAINTEXT)) {
         return engine.wrap(input, output);
       }
       // From the pool, not per connection or per thread: idle connections and virtual threads hold none.
@@ -317,12 +317,11 @@ public final class JettyEngine implements AutoCloseable {
       }
     }
 
-    /**
-     * Wraps {@code input} with one call to the engine when it holds more than one non-empty buffer and fits one
-     * record: copies it into {@code gather}, wraps that, then advances the inputs by what the engine consumed.
-     */
-    static SSLEngineResult gatherWrap(SSLEngine engine, ByteBuffer[] input, ByteBuffer output, ByteBuffer gather)
-        throws SSLException {
+    /** Whether {@code input} holds more than one non-empty buffer and at most {@code max} bytes in all. */
+    private static boolean gatherable(ByteBuffer[] input, int max) {
+      if (input.length < 2) {
+        return false;
+      }
       int buffers = 0;
       long total = 0;
       for (ByteBuffer b : input) {
@@ -331,7 +330,16 @@ public final class JettyEngine implements AutoCloseable {
           total += b.remaining();
         }
       }
-      if (buffers < 2 || total > Math.min(gather.capacity(), MAX_RECORD_PLAINTEXT)) {
+      return buffers >= 2 && total <= max;
+    }
+
+    /**
+     * Wraps {@code input} with one call to the engine when it holds more than one non-empty buffer and fits one
+     * record: copies it into {@code gather}, wraps that, then advances the inputs by what the engine consumed.
+     */
+    static SSLEngineResult gatherWrap(SSLEngine engine, ByteBuffer[] input, ByteBuffer output, ByteBuffer gather)
+        throws SSLException {
+      if (!gatherable(input, Math.min(gather.capacity(), MAX_RECORD_PLAINTEXT))) {
         return engine.wrap(input, output);
       }
       gather.clear();
