@@ -15,7 +15,9 @@
 #   in a mode), ROUNDS (default 1: rounds alternate the servers; with more, each figure is the median and the
 #   spread min-max is printed), THREADS_KA (32), THREADS_NC (16), SERVERS ("phc nginx phcnetty phcjdktls jdk"),
 #   SKIP_JDK=1 (SERVERS="phc nginx"), MODES ("keepalive newconn"), JAVA (java), JAVA_OPTS (extra server JVM
-#   options, e.g. a profiler agent).
+#   options, e.g. a profiler agent), NICE (a niceness for the servers and wrk, e.g. -10 as root: on a machine busy
+#   with other work, gives the measured processes the cores ahead of it, so that every server competes only with
+#   the client, as on a quiet machine).
 # The last line is key=value figures: ratios to nginx, medians, server CPU per request.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,6 +29,8 @@ THREADS_NC=${THREADS_NC:-16}
 SERVERS=${SERVERS:-phc nginx phcnetty phcjdktls jdk}
 [ "${SKIP_JDK:-0}" = 1 ] && SERVERS="phc nginx"
 JAVA=${JAVA:-java}
+PRIO=()
+[ -n "${NICE:-}" ] && PRIO=(nice -n "$NICE")
 WORK=$(mktemp -d /tmp/phc-bench-server.XXXXXX)
 SERVERS_PID=""
 NGINX_UP=""
@@ -60,7 +64,7 @@ openssl pkcs12 -export -inkey "$WORK/key.pem" -in "$WORK/cert.pem" -passout pass
 
 echo "== starting the Java servers"
 # shellcheck disable=SC2086
-"$JAVA" -Xmx1g ${JAVA_OPTS:-} -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+"${PRIO[@]}" "$JAVA" -Xmx1g ${JAVA_OPTS:-} -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Djdk.tls.server.protocols=TLSv1.3 -Djdk.tls.server.cipherSuites=TLS_AES_256_GCM_SHA384 BenchServers \
   "$WORK/server.p12" bench "$WORK/response.xml" >"$WORK/servers.log" 2>&1 &
 SERVERS_PID=$!
@@ -106,7 +110,7 @@ http {
   }
 }
 NGX
-  nginx -c "$WORK/nginx.conf" -p "$WORK" && NGINX_UP=1
+  "${PRIO[@]}" nginx -c "$WORK/nginx.conf" -p "$WORK" && NGINX_UP=1
   for _ in $(seq 1 50); do [ -s "$WORK/nginx.pid" ] && break; sleep 0.1; done
 else
   echo "== nginx not available: skipping the nginx runs (ratios cannot be computed)"
@@ -143,12 +147,12 @@ run() { # name mode connections round
     # wrk (C, OpenSSL) leaves more of the 2 cores to the servers than a Java client would. It does not resume
     # TLS sessions, and nginx has session caches and tickets off: "newconn" is a full handshake every time.
     if [ "$round" = 1 ]; then
-      wrk -t1 -c"$conns" -d"${WARMUP}s" -H "$AUTH" "${hdr[@]}" "https://127.0.0.1:$port$PATH_" >/dev/null 2>&1 || true
+      "${PRIO[@]}" wrk -t1 -c"$conns" -d"${WARMUP}s" -H "$AUTH" "${hdr[@]}" "https://127.0.0.1:$port$PATH_" >/dev/null 2>&1 || true
     fi
     pids=$(server_pids "$name")
     # shellcheck disable=SC2086
     c0=$(cpu_ticks $pids)
-    out=$(wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "$AUTH" -H "Accept: application/yang-data+xml" "${hdr[@]}" \
+    out=$("${PRIO[@]}" wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "$AUTH" -H "Accept: application/yang-data+xml" "${hdr[@]}" \
       "https://127.0.0.1:$port$PATH_" 2>&1)
     # shellcheck disable=SC2086
     c1=$(cpu_ticks $pids)
@@ -169,7 +173,7 @@ run() { # name mode connections round
   echo "$name $mode round=$round connections=$conns $out" | tee -a "$WORK/results.txt"
 }
 
-echo "== load: $ROUNDS round(s) of ${DURATION}s per run (after ${WARMUP}s warm-up in round 1); load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores shared by client and servers"
+echo "== load: $ROUNDS round(s) of ${DURATION}s per run (after ${WARMUP}s warm-up in round 1); load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores shared by client and servers${NICE:+; servers and client at niceness $NICE}"
 for mode in ${MODES:-keepalive newconn}; do
   conns=$THREADS_KA; [ "$mode" = newconn ] && conns=$THREADS_NC
   for round in $(seq 1 "$ROUNDS"); do
@@ -179,7 +183,7 @@ done
 
 echo "(raw outputs in $WORK)"
 echo "== summary: median over $ROUNDS round(s) [min-max]; ratios are requests/s over nginx's in the same round"
-awk -v servers="$SERVERS" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+awk -v servers="$SERVERS" -v nice="${NICE:-}" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
   function ms(x) { if (x ~ /us$/) return x/1000; if (x ~ /ms$/) return x+0; if (x ~ /s$/) return x*1000; return x+0 }
   function median(arr, n,   i, j, t) {
     for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j+1] = arr[j]; arr[j+1] = t }
@@ -200,7 +204,7 @@ awk -v servers="$SERVERS" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
     seen[mode] = 1; delete f }
   END {
     ns = split(servers, sv, " "); split("keepalive newconn", modes, " "); short["keepalive"] = "ka"; short["newconn"] = "nc"
-    line = "server_bench rounds=" rounds " load=" load
+    line = "server_bench rounds=" rounds " load=" load (nice != "" ? " nice=" nice : "")
     for (k = 1; k <= 2; k++) { m = modes[k]; if (!(m in seen)) continue
       printf "%s\n", m
       for (j = 1; j <= ns; j++) { n = sv[j]
