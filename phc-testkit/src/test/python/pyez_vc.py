@@ -153,6 +153,22 @@ def second_lock_refused():
 
 
 step("a second session's lock is refused", second_lock_refused)
+def exclusive_mode():
+    with Config(dev, mode="exclusive") as cx:
+        cx.load("set system location building lab-8", format="set")
+        check("building lab-8" in (cx.diff() or ""), "diff in exclusive mode: %r" % cx.diff())
+        cx.commit(comment="exclusive")
+
+
+def private_mode():
+    with Config(dev, mode="private") as cp:
+        cp.load("delete system location", format="set")
+        check("-   location {" in (cp.diff() or ""), "diff in private mode: %r" % cp.diff())
+        cp.commit(comment="private")
+
+
+step("Config(dev, mode='exclusive')", exclusive_mode)
+step("Config(dev, mode='private')", private_mode)
 step("dev.facts_refresh()", dev.facts_refresh)
 step("hostname back after rollback", lambda: check(dev.facts["hostname"] == args["hostname"],
                                                    "hostname %r" % dev.facts["hostname"]))

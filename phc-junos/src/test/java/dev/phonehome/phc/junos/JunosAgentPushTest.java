@@ -110,6 +110,21 @@ class JunosAgentPushTest {
   }
 
   @Test
+  void aDeviceWithoutFileChecksumSha256IsCheckedWithMd5() throws Exception {
+    SimulatedJunosDevice d = device();
+    d.inject(new JunosSimulationFault.UnknownRpc("get-sha256-checksum-information"));
+    JunosDeviceOperations o = pusher(d, ImageTransfer.SFTP);
+    StagedImage staged;
+    try (ImageUpload upload = o.beginImageUpload(NAME)) {
+      upload.stream().write(IMAGE);
+      staged = upload.complete();
+    }
+    assertThat(staged.path()).isEqualTo("/var/tmp/" + NAME);
+    assertThat(d.rpcSummaries("get-sha256-checksum-information", "get-checksum-information", "file-rename"))
+        .containsExactly("get-sha256-checksum-information", "get-checksum-information", "file-rename");
+  }
+
+  @Test
   void anAbortedPushLeavesNothing() throws Exception {
     SimulatedJunosDevice d = device();
     JunosDeviceOperations o = pusher(d, ImageTransfer.SFTP);

@@ -131,6 +131,17 @@ class JunosNetconfPlumbingTest {
         .as("a second, different error").isFalse();
   }
 
+  @Test
+  void aDeviceThatDoesNotKnowFileShowFailsLoadStateInsteadOfReportingNoState() {
+    SimulatedJunosDevice d = device(vc());
+    d.inject(new dev.phonehome.phc.testkit.junos.JunosSimulationFault.UnknownRpc("file-show"));
+    JunosDeviceOperations o = ops(d);
+    assertThatThrownBy(o::loadState).isInstanceOf(PhcDeviceException.class)
+        .hasMessageContaining("syntax error");
+    d.clearFaults();
+    assertThat(o.loadState()).as("a real missing file is no state").isEmpty();
+  }
+
   // ---------------------------------------------------------------- the candidate lock
 
   private static final Bytes CONFIG = Bytes.utf8("<configuration><system><host-name>sw1</host-name></system></configuration>");

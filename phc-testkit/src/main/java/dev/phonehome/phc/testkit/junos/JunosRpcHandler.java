@@ -53,7 +53,9 @@ final class JunosRpcHandler {
 
   synchronized Reply handle(Element op, String name, SimSession session) {
     SimRpc h = handlers.get(name);
-    if (h == null) {
+    boolean unknown = device.settings.faults().stream()
+        .anyMatch(f -> f instanceof JunosSimulationFault.UnknownRpc u && u.rpcName().equals(name));
+    if (h == null || unknown) {
       return Reply.of(RpcFailure.syntax(name).toXml());
     }
     device.config.tick();

@@ -39,6 +39,16 @@ public sealed interface JunosSimulationFault {
   }
 
   /**
+   * The device does not know RPC {@code rpcName} (an older or smaller Junos release): it answers "syntax error"
+   * naming the RPC, as Junos does for an unknown RPC. Stays until cleared.
+   */
+  record UnknownRpc(String rpcName) implements JunosSimulationFault {
+    public UnknownRpc {
+      Objects.requireNonNull(rpcName, "rpcName");
+    }
+  }
+
+  /**
    * The next file received over SFTP or SCP is stored with its first byte changed (a transfer or disk error):
    * the device's own checksum must catch it before an install. Used up when it fires.
    */

@@ -123,7 +123,8 @@ class PythonNetconfToolsTest {
           Map.entry("primary", 2), Map.entry("model", "EX4300-48P"), Map.entry("old_version", OLD),
           Map.entry("new_version", NEW), Map.entry("hostname", "vc-sim"), Map.entry("image", local.toString()),
           Map.entry("reconnect_seconds", 60)));
-      assertThat(r.output).contains("ok SW.install(image) on every member", "ok every member on the new version");
+      assertThat(r.output).contains("ok Config.diff()", "ok Config.rollback(1)", "ok Config(dev, mode='exclusive')",
+          "ok Config(dev, mode='private')", "ok SW.install(image) on every member", "ok every member on the new version");
       assertThat(device.uploads()).filteredOn(u -> u.path().equals("/var/tmp/" + IMAGE_NAME))
           .singleElement().satisfies(u -> {
             assertThat(u.protocol()).isEqualTo("scp");
