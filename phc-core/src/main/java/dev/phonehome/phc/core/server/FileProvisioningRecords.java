@@ -128,13 +128,58 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
     return Optional.of(record);
   }
 
+  /**
+   * The serial a record file name stands for ({@code SN.xml}, {@code SN.json}, {@code SN.redirect.json}), or
+   * empty for any other name.
+   */
+  public static Optional<String> serialOf(String fileName) {
+    String serial;
+    if (fileName.endsWith(REDIRECT_JSON)) {
+      serial = fileName.substring(0, fileName.length() - REDIRECT_JSON.length());
+    } else if (fileName.endsWith(JSON)) {
+      serial = fileName.substring(0, fileName.length() - JSON.length());
+    } else if (fileName.endsWith(XML)) {
+      serial = fileName.substring(0, fileName.length() - XML.length());
+    } else {
+      return Optional.empty();
+    }
+    return Serials.isValid(serial) && !serial.startsWith(".") ? Optional.of(serial) : Optional.empty();
+  }
+
+  /**
+   * Parses one record file's content as this store would read it from {@code fileName} (its last path element
+   * names the serial and the format), for records kept elsewhere in this format (a database).
+   *
+   * @throws PhcProtocolException naming the file and the field when it does not parse
+   * @throws IllegalArgumentException when the name is not a record file name
+   */
+  public static ProvisioningRecord parse(String fileName, byte[] content) {
+    Path file = Path.of(fileName);
+    String name = file.getFileName().toString();
+    String serial = serialOf(name).orElseThrow(() -> new IllegalArgumentException(
+        "not a record file name (<serial>.xml, <serial>.json or <serial>.redirect.json): \"" + name + "\""));
+    long max = CodecLimits.DEFAULT.maxDocumentBytes() + CodecLimits.DEFAULT.maxConfigurationBytes();
+    if (content.length > max) {
+      throw new PhcProtocolException("record file is " + content.length + " bytes, more than " + max, fileName);
+    }
+    return decode(serial, file, name, content, CodecLimits.DEFAULT);
+  }
+
   private ProvisioningRecord read(String serial, Path file) {
     String name = file.getFileName().toString();
+    try {
+      return decode(serial, file, name, readBounded(file), limits);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static ProvisioningRecord decode(String serial, Path file, String name, byte[] bytes,
+      CodecLimits limits) {
     ConveyedInformation info;
     Bytes juniperDocument = null;
     try {
       if (name.endsWith(XML)) {
-        byte[] bytes = readBounded(file);
         JuniperDevice device = JuniperXmlCodec.decodeDevice(new ByteArrayInputStream(bytes), limits);
         if (!device.uniqueId().isEmpty() && !device.uniqueId().equals(serial)) {
           throw new PhcProtocolException("unique-id '" + device.uniqueId() + "' does not match the file name",
@@ -145,7 +190,6 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
           juniperDocument = Bytes.of(bytes);
         }
       } else {
-        byte[] bytes = readBounded(file);
         info = Rfc8572Codec.decodeConveyedInformation(bytes, Encoding.JSON, limits);
         boolean wantRedirect = name.endsWith(REDIRECT_JSON);
         if (wantRedirect && !(info instanceof RedirectInformation)) {
@@ -156,8 +200,6 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
               + " redirect-information)", file.toString());
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     } catch (PhcProtocolException e) {
       if (e.getMessage() != null && e.getMessage().contains(file.toString())) {
         throw e;
