@@ -41,18 +41,28 @@ final class AdminClient {
     this.http = b.build();
   }
 
+  static final String PREFIX = "/phc/admin/v1";
+
   /** {@code {"devices":[{...status...}]}}. */
   Map<String, Object> fleet() {
-    return get(AdminApi.PREFIX + "/devices");
+    return get(PREFIX + "/devices");
+  }
+
+  /** {@code {"unclaimed":[{...status...}]}}. */
+  Map<String, Object> unclaimed() {
+    return get(PREFIX + "/unclaimed");
   }
 
   /** {@code {"device":{...status...},"members":[...],"timeline":[...]}}. */
   Map<String, Object> device(String serial) {
-    return get(AdminApi.PREFIX + "/devices/" + URLEncoder.encode(serial, StandardCharsets.UTF_8));
+    return get(PREFIX + "/devices/" + URLEncoder.encode(serial, StandardCharsets.UTF_8));
   }
 
   private Map<String, Object> get(String path) {
-    URI uri = base.resolve(path);
+    return get(base.resolve(path), path, true);
+  }
+
+  private Map<String, Object> get(URI uri, String path, boolean mayFollow) {
     HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().header("Accept", "application/json");
     if (token != null) {
       rb.header("Authorization", "Bearer " + token);
@@ -75,6 +85,14 @@ final class AdminClient {
     switch (resp.statusCode()) {
       case 200:
         break;
+      case 307:
+      case 308:
+        // The device port of a server whose admin API has its own port points token holders there.
+        String location = resp.headers().firstValue("Location").orElse(null);
+        if (mayFollow && location != null && location.startsWith("https://")) {
+          return get(URI.create(location), path, false);
+        }
+        throw CliException.badInput("--server " + base + ": redirected to " + location + " (not followed)");
       case 401:
       case 403:
         throw CliException.badInput("--server " + base + ": the admin API refused the token ("

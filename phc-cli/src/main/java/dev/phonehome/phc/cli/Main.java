@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       ServeCommand.class,
       StatusCommand.class,
+      RecordsCommand.class,
       ProvisionCommand.class,
       SimulateCommand.class,
       CommandLine.HelpCommand.class

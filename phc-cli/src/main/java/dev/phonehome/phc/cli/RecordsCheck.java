@@ -125,6 +125,30 @@ final class RecordsCheck {
     return message.replace("record file " + file + ": ", "");
   }
 
+  /** Checks every record kept in a database; throws {@link CliException} (bad input) naming each one that fails. */
+  static List<Loaded> checkDatabase(dev.phonehome.phc.store.jdbc.JdbcProvisioningRecords records) {
+    List<Loaded> loaded = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (java.util.Map.Entry<String, String> e : records.list().entrySet()) {
+      try {
+        Optional<ProvisioningRecord> r = records.find(e.getKey());
+        if (r.isPresent()) {
+          String kind = r.get().conveyedInformation() instanceof RedirectInformation ri
+              ? "redirect to " + ri.bootstrapServers().size() + " server(s)"
+              : describe((OnboardingInformation) r.get().conveyedInformation());
+          loaded.add(new Loaded(Path.of(e.getValue()), e.getKey(), kind));
+        }
+      } catch (PhcException | IllegalArgumentException e2) {
+        problems.add(e.getValue() + ": " + e2.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw CliException.badInput("--database: " + problems.size() + " record(s) do not parse:"
+          + System.lineSeparator() + "  " + String.join(System.lineSeparator() + "  ", problems));
+    }
+    return loaded;
+  }
+
   /** Checks every record in {@code dir}; throws {@link CliException} (bad input) on the first problem. */
   static List<Loaded> checkAll(Path dir, ProvisioningRecords store) {
     List<Loaded> loaded = new ArrayList<>();

@@ -1,8 +1,10 @@
 package dev.phonehome.phc.cli;
 
+import dev.phonehome.phc.core.server.AdminToken;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,25 +20,34 @@ import picocli.CommandLine.Spec;
       "  <serial>.xml            Juniper <device> document (SPEC 2.1), with <virtual-chassis> where wanted",
       "  <serial>.json           RFC 8572 onboarding-information JSON",
       "  <serial>.redirect.json  RFC 8572 redirect-information JSON (answered with --redirect)",
-      "Records are re-read when files change. Notifications are appended, one JSON object per line, to",
-      "DIR/../notifications/<serial>.jsonl. Stops cleanly on Ctrl-C.",
+      "Records are re-read when files change. What the server learns (devices, notifications, the unclaimed",
+      "inbox) is kept in a database: by default the SQLite file phc-state.sqlite next to DIR, so a restart",
+      "loses nothing; --database jdbc:postgresql://... lets several servers share one state (records too:",
+      "without --records they come from the database, see 'phc records import'). A device's notification is",
+      "answered only once it is stored. Stops cleanly on Ctrl-C.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  phc serve --records ./records",
       "  phc serve --records ./records --port 8443 --bind 0.0.0.0 --tls-cert phs.pem --tls-key phs.key \\",
-      "            --admin-token s3cret-token        (admin API for 'phc status' on port 8444)",
+      "            --admin-token-file admin.token     (admin API for 'phc status' on port 8444)",
+      "  PHC_DATABASE_PASSWORD=... phc serve --database jdbc:postgresql://db.example.net/phc --database-user phc \\",
+      "            --port 8443 --bind 0.0.0.0        (records and state in PostgreSQL, shared by every instance)",
       "  curl -k -u PE3714100218: https://127.0.0.1:8443/restconf/data/juniper-zerotouch-bootstrap-server:devices/device=PE3714100218"
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped cleanly", "2:usage error", "3:bad input (records dir, record, PEM, port in use)", "4:internal error"})
+    exitCodeList = {"0:stopped cleanly", "2:usage error",
+      "3:bad input (records dir, record, PEM, port in use, database unreachable, admin token)", "4:internal error"})
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--records", required = true, paramLabel = "DIR",
-      description = "Directory of records (<serial>.xml, <serial>.json, <serial>.redirect.json).")
+  @Option(names = "--records", paramLabel = "DIR",
+      description = "Directory of records (<serial>.xml, <serial>.json, <serial>.redirect.json). Without it, the"
+          + " records come from --database (required then).")
   Path records;
+
+  @Mixin DatabaseOptions database = new DatabaseOptions();
 
   @Option(names = "--port", defaultValue = "8443", paramLabel = "PORT",
       description = "TCP port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port).")
@@ -57,10 +68,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Act as a redirect server: answer from <serial>.redirect.json (and redirect-information records).")
   boolean redirect;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN",
-      description = "Enable the admin JSON API (for 'phc status') with this bearer token, on --admin-port."
-          + " Off by default.")
-  String adminToken;
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "Enable the admin JSON API (for 'phc status') on --admin-port, with the bearer token in the first"
+          + " line of FILE (at least 16 characters; or set PHC_ADMIN_TOKEN). Off by default.")
+  Path adminTokenFile;
+
+  /** Refused: a token on the command line is visible to every user of the machine. */
+  @Option(names = "--admin-token", hidden = true, paramLabel = "TOKEN")
+  String adminTokenOnCommandLine;
 
   @Option(names = "--admin-port", paramLabel = "PORT",
       description = "Port of the admin API (default: --port + 1, same address and certificate).")
@@ -98,7 +113,8 @@ final class ServeCommand implements Callable<Integer> {
   String compatibility;
 
   @Option(names = "--notifications", paramLabel = "DIR",
-      description = "Where notification journals go (default: DIR/../notifications).")
+      description = "Also append every notification, one JSON object per line, to DIR/<serial>.jsonl (off by"
+          + " default: the database has them).")
   Path notifications;
 
   @Override
@@ -117,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
         ? TlsMaterial.fromPem(tlsCert, tlsKey)
         : TlsMaterial.selfSigned(selfSignedNames(address), java.time.Instant.now());
     Inputs.portAvailable("--port", address, port);
-    if (adminToken != null) {
+    if (adminToken() != null) {
       Inputs.portAvailable("--admin-port", address, adminPort != null ? adminPort : port == 0 ? 0 : port + 1);
     }
     return StandaloneServer.start(this, address, tls, spec.commandLine().getOut());
@@ -152,11 +168,19 @@ final class ServeCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--juniper-allow " + e.getMessage());
       }
     }
-    if (adminToken != null && adminToken.length() < 8) {
+    if (adminTokenOnCommandLine != null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--admin-token: use at least 8 characters");
+          "--admin-token: a token on the command line is visible to every user (ps); put it in a file"
+              + " (--admin-token-file FILE) or in the environment variable " + ADMIN_TOKEN_ENV);
     }
-    Inputs.readableDirectory("--records", records);
+    if (records == null && database.url == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give --records DIR (records from files), or --database URL (records from the database), or both");
+    }
+    adminToken();
+    if (records != null) {
+      Inputs.readableDirectory("--records", records);
+    }
   }
 
   /** The names a generated certificate covers: the bind address, localhost and the loopback addresses. */
@@ -181,12 +205,24 @@ final class ServeCommand implements Callable<Integer> {
         : dev.phonehome.phc.core.server.CompatibilityProfile.RFC8572;
   }
 
-  Path notificationsDir() {
-    if (notifications != null) {
-      return notifications;
+  static final String ADMIN_TOKEN_ENV = "PHC_ADMIN_TOKEN";
+
+  /** The admin token from --admin-token-file or PHC_ADMIN_TOKEN, or null when the admin API stays off. */
+  AdminToken adminToken() {
+    try {
+      if (adminTokenFile != null) {
+        Inputs.readableFile("--admin-token-file", adminTokenFile);
+        return AdminToken.fromFile(adminTokenFile);
+      }
+      String env = System.getenv(ADMIN_TOKEN_ENV);
+      return env == null || env.isBlank() ? null : AdminToken.fromEnvironment(ADMIN_TOKEN_ENV);
+    } catch (IllegalArgumentException e) {
+      throw CliException.badInput((adminTokenFile != null ? "--admin-token-file: " : "") + e.getMessage(), e);
     }
-    Path abs = records.toAbsolutePath().normalize();
-    Path parent = abs.getParent() == null ? abs : abs.getParent();
-    return parent.resolve("notifications");
+  }
+
+  /** The database URL: --database, or the SQLite file next to the records directory. */
+  String databaseUrl() {
+    return database.url(records);
   }
 }

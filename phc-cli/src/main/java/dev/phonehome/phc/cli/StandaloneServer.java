@@ -4,8 +4,13 @@ import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.server.DeviceNotification;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
+import dev.phonehome.phc.api.server.DeviceStore;
+import dev.phonehome.phc.core.server.AdminToken;
 import dev.phonehome.phc.core.server.FileProvisioningRecords;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
+import dev.phonehome.phc.store.jdbc.JdbcDatabase;
+import dev.phonehome.phc.store.jdbc.JdbcDeviceStore;
+import dev.phonehome.phc.store.jdbc.JdbcProvisioningRecords;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -27,9 +32,10 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The running {@code phc serve}: the PHS ({@link PhoneHomeServer}'s handler over a {@link FileProvisioningRecords}
- * store) on the embedded HTTPS engine, the admin API on the same port when a token is given, a notification
- * journal, a watcher that reports record files as they change, and a shutdown hook.
+ * The running {@code phc serve}: the PHS ({@link PhoneHomeServer} over a {@link FileProvisioningRecords} directory
+ * or the records in its database) on the embedded HTTPS engine, its state in a database (the SQLite file next to
+ * the records by default, or {@code --database}), the admin API on its own port when a token is given, a
+ * notification journal, a watcher that reports record files as they change, and a shutdown hook.
  */
 final class StandaloneServer implements AutoCloseable {
   private static final DateTimeFormatter TIME =
@@ -37,7 +43,8 @@ final class StandaloneServer implements AutoCloseable {
 
   private final PrintWriter out;
   private final PhoneHomeServer server;
-  private final AdminServer admin;
+  private final JdbcDatabase db;
+  private final DeviceStore store;
   private final NotificationJournal journal;
   private final WatchService watcher;
   private final URI url;
@@ -46,12 +53,13 @@ final class StandaloneServer implements AutoCloseable {
   private final Thread hook;
   private boolean closed;
 
-  private StandaloneServer(PrintWriter out, PhoneHomeServer server, AdminServer admin, NotificationJournal journal,
-      WatchService watcher, URI url, TlsMaterial tls) {
+  private StandaloneServer(PrintWriter out, PhoneHomeServer server, JdbcDatabase db, DeviceStore store,
+      NotificationJournal journal, WatchService watcher, URI url, TlsMaterial tls) {
     this.tls = tls;
     this.out = out;
     this.server = server;
-    this.admin = admin;
+    this.db = db;
+    this.store = store;
     this.journal = journal;
     this.watcher = watcher;
     this.url = url;
@@ -63,9 +71,14 @@ final class StandaloneServer implements AutoCloseable {
     return url;
   }
 
-  /** The admin API's base URL (same host, its own port), or null when the admin API is off. */
+  /** The admin API's base URL ({@code https://HOST:PORT/phc/admin/v1/}), or null when the admin API is off. */
   URI adminUrl() {
-    return admin == null ? null : URI.create("https://" + url.getHost() + ":" + admin.port() + "/");
+    return server.adminUrl();
+  }
+
+  /** The database the server keeps its state in. */
+  JdbcDatabase database() {
+    return db;
   }
 
   /** The certificate the server presents (leaf). */
@@ -78,20 +91,13 @@ final class StandaloneServer implements AutoCloseable {
   }
 
   Path notificationsDir() {
-    return journal.dir();
+    return journal == null ? null : journal.dir();
   }
 
   static StandaloneServer start(ServeCommand options, InetAddress address, TlsMaterial tls, PrintWriter out) {
-    Path dir = options.records.toAbsolutePath().normalize();
-    FileProvisioningRecords files = FileProvisioningRecords.open(dir);
-    List<RecordsCheck.Loaded> loaded = RecordsCheck.checkAll(dir, files);
-    ProvisioningRecords records = new ModeFilter(files, options.redirect);
-    NotificationJournal journal = NotificationJournal.open(options.notificationsDir(), msg -> {
-      synchronized (out) {
-        out.println("WARNING " + msg);
-        out.flush();
-      }
-    });
+    Path dir = options.records == null ? null : options.records.toAbsolutePath().normalize();
+    FileProvisioningRecords files = dir == null ? null : FileProvisioningRecords.open(dir);
+    List<RecordsCheck.Loaded> loaded = files == null ? null : RecordsCheck.checkAll(dir, files);
     List<java.security.cert.X509Certificate> clientCas = options.clientCa == null ? List.of()
         : TlsMaterial.readCertificates("--client-ca", options.clientCa);
     dev.phonehome.phc.core.server.DeviceAuthentication.Builder auth =
@@ -111,55 +117,83 @@ final class StandaloneServer implements AutoCloseable {
       auth.juniperRequireClientCertificate();
     }
     auth.juniperDialect(!options.noJuniper);
-    PhoneHomeServer server = PhoneHomeServer.builder()
-        .records(records)
-        .sslContext(tls.sslContext(clientCas))
-        .clientAuth(clientCas.isEmpty() ? dev.phonehome.phc.core.server.ClientAuth.NONE
-            : dev.phonehome.phc.core.server.ClientAuth.WANT)
-        .authenticator(auth.build())
-        .compatibility(options.compatibilityProfile())
-        .bind(address.getHostAddress(), options.port)
-        .addProgressListener(journal)
-        .addProgressListener(n -> printNotification(out, n))
-        .build();
+    AdminToken adminToken = options.adminToken();
+    JdbcDatabase db = options.database.open(options.databaseUrl());
+    JdbcDeviceStore store = null;
+    NotificationJournal journal = null;
+    PhoneHomeServer server = null;
+    WatchService watcher = null;
     try {
-      server.start();
-    } catch (RuntimeException e) {
-      journal.close();
-      if (isBindFailure(e)) {
-        throw Inputs.portInUse("--port", address, options.port, rootCause(e));
+      ProvisioningRecords source;
+      if (files != null) {
+        source = files;
+      } else {
+        JdbcProvisioningRecords fromDb = JdbcProvisioningRecords.create(db);
+        source = fromDb;
+        loaded = RecordsCheck.checkDatabase(fromDb);
       }
-      throw e;
-    }
-    AdminServer admin = null;
-    if (options.adminToken != null) {
+      ProvisioningRecords records = new ModeFilter(source, options.redirect);
+      store = JdbcDeviceStore.builder(db).build();
+      journal = options.notifications == null ? null : NotificationJournal.open(options.notifications, msg -> {
+        synchronized (out) {
+          out.println("WARNING " + msg);
+          out.flush();
+        }
+      });
+      PhoneHomeServer.Builder b = PhoneHomeServer.builder()
+          .records(records)
+          .store(store)
+          .sslContext(tls.sslContext(clientCas))
+          .clientAuth(clientCas.isEmpty() ? dev.phonehome.phc.core.server.ClientAuth.NONE
+              : dev.phonehome.phc.core.server.ClientAuth.WANT)
+          .authenticator(auth.build())
+          .compatibility(options.compatibilityProfile())
+          .bind(address.getHostAddress(), options.port)
+          .addProgressListener(n -> printNotification(out, n));
+      if (journal != null) {
+        b.addProgressListener(journal);
+      }
       int adminPort = options.adminPort != null ? options.adminPort : options.port == 0 ? 0 : options.port + 1;
+      if (adminToken != null) {
+        b.adminApi(adminToken).adminBind(address.getHostAddress(), adminPort);
+      }
+      server = b.build();
       try {
-        admin = AdminServer.start(new AdminApi(server.progress(), options.adminToken), tls.sslContext(), address,
-            adminPort);
-      } catch (IOException e) {
+        server.start();
+      } catch (RuntimeException e) {
+        if (isBindFailure(e)) {
+          throw Inputs.portInUse(adminToken == null ? "--port" : "--port or --admin-port", address,
+              options.port, rootCause(e));
+        }
+        throw e;
+      }
+      if (dir != null) {
+        try {
+          watcher = FileSystems.getDefault().newWatchService();
+          dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException e) {
+          throw CliException.badInput("--records " + dir + ": cannot watch the directory for changes: "
+              + e.getMessage(), e);
+        }
+      }
+    } catch (RuntimeException e) {
+      if (server != null) {
         server.close();
+      }
+      if (store != null) {
+        store.close();
+      }
+      if (journal != null) {
         journal.close();
-        throw Inputs.portInUse("--admin-port", address, adminPort, e);
       }
-    }
-    WatchService watcher;
-    try {
-      watcher = FileSystems.getDefault().newWatchService();
-      dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-          StandardWatchEventKinds.ENTRY_DELETE);
-    } catch (IOException e) {
-      server.close();
-      if (admin != null) {
-        admin.close();
-      }
-      journal.close();
-      throw CliException.badInput("--records " + dir + ": cannot watch the directory for changes: " + e.getMessage(), e);
+      db.close();
+      throw e;
     }
     String host = address.isAnyLocalAddress() ? "localhost"
         : address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
     URI url = URI.create("https://" + host + ":" + server.port() + "/");
-    StandaloneServer s = new StandaloneServer(out, server, admin, journal, watcher, url, tls);
+    StandaloneServer s = new StandaloneServer(out, server, db, store, journal, watcher, url, tls);
     try {
       s.banner(options, tls, dir, loaded, files);
       s.authBanner(options, secrets, clientCas);
@@ -168,9 +202,11 @@ final class StandaloneServer implements AutoCloseable {
       throw e;
     }
     Runtime.getRuntime().addShutdownHook(s.hook);
-    Thread w = new Thread(() -> s.watch(dir, files), "phc-serve-records-watcher");
-    w.setDaemon(true);
-    w.start();
+    if (watcher != null) {
+      Thread w = new Thread(() -> s.watch(dir, files), "phc-serve-records-watcher");
+      w.setDaemon(true);
+      w.start();
+    }
     return s;
   }
 
@@ -186,7 +222,8 @@ final class StandaloneServer implements AutoCloseable {
         out.println("TLS: " + tls.chain().get(0).getSubjectX500Principal().getName() + ", SHA-256 fingerprint");
         out.println("     " + tls.sha256Fingerprint());
       }
-      out.println("Records: " + dir + " (" + loaded.size() + " record(s), re-read when files change)");
+      out.println(dir != null ? "Records: " + dir + " (" + loaded.size() + " record(s), re-read when files change)"
+          : "Records: in the database (" + loaded.size() + " record(s); change them with 'phc records import')");
       int w = loaded.stream().mapToInt(l -> l.serial().length()).max().orElse(0);
       int fw = loaded.stream().mapToInt(l -> l.file().getFileName().toString().length()).max().orElse(0);
       for (RecordsCheck.Loaded l : loaded) {
@@ -200,10 +237,15 @@ final class StandaloneServer implements AutoCloseable {
       }
       out.println("Juniper dialect: GET " + url + "restconf/data/juniper-zerotouch-bootstrap-server:devices/device=<serial>");
       out.println("RFC 8572:        POST " + url + "restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data");
-      out.println("Notifications:   " + journal.dir() + "/<serial>.jsonl");
-      out.println("Admin API:       " + (options.adminToken == null ? "off (start with --admin-token T for 'phc status')"
-          : adminUrl() + AdminApi.PREFIX.substring(1) + "/devices  (Authorization: Bearer <token>; phc status --server "
-              + adminUrl() + ")"));
+      out.println("State:           " + db + (db.shared() ? " (shared: several servers may use it)"
+          : " (kept across restarts)"));
+      if (journal != null) {
+        out.println("Notifications:   also appended to " + journal.dir() + "/<serial>.jsonl");
+      }
+      out.println("Admin API:       " + (adminUrl() == null
+          ? "off (start with --admin-token-file F or PHC_ADMIN_TOKEN for 'phc status')"
+          : adminUrl() + "devices  (Authorization: Bearer <token>; phc status --server " + url
+              + " finds it)"));
       out.println("Press Ctrl-C to stop.");
       out.flush();
     }
@@ -308,14 +350,17 @@ final class StandaloneServer implements AutoCloseable {
     }
     closed = true;
     try {
-      if (admin != null) {
-        admin.close();
-      }
-    } finally {
       server.close();
-      journal.close();
+    } finally {
+      store.close();
+      db.close();
+      if (journal != null) {
+        journal.close();
+      }
       try {
-        watcher.close();
+        if (watcher != null) {
+          watcher.close();
+        }
       } catch (IOException e) {
         // nothing to keep
       }

@@ -14,14 +14,16 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Shows what a phone-home server knows, read from its admin JSON API (started with",
-      "'phc serve --admin-token T'): the fleet as a table (serial, state, phase, last notification, age),",
-      "or with SERIAL the timeline of one device.",
+      "'phc serve --admin-token-file F'): the fleet as a table (serial, state, phase, last notification, age),",
+      "with SERIAL the timeline of one device, with --unclaimed the serials that poll without a record.",
+      "--server may be the server's device URL: it points a request that carries the token to its admin port.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  phc status --server https://127.0.0.1:8443 --token s3cret --insecure-fingerprint 3A:F1:...:09",
-      "  phc status --server https://127.0.0.1:8443 --token s3cret PE3714100218"
+      "  phc status --server https://127.0.0.1:8443 --token-file admin.token --insecure-fingerprint 3A:F1:...:09",
+      "  PHC_ADMIN_TOKEN=... phc status --server https://phs.example.net:8443 PE3714100218",
+      "  phc status --server https://phs.example.net:8443 --token-file admin.token --unclaimed"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "2:usage error", "3:server unreachable, token refused, or serial unknown", "4:internal error"})
@@ -32,8 +34,16 @@ final class StatusCommand implements Callable<Integer> {
       description = "The server's base URL, for example https://phs.example.net:8443.")
   String server;
 
-  @Option(names = "--token", paramLabel = "TOKEN", description = "The admin token the server was started with.")
-  String token;
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "File whose first line is the admin token (or set PHC_ADMIN_TOKEN).")
+  java.nio.file.Path tokenFile;
+
+  /** Refused: a token on the command line is visible to every user of the machine. */
+  @Option(names = "--token", hidden = true, paramLabel = "TOKEN")
+  String tokenOnCommandLine;
+
+  @Option(names = "--unclaimed", description = "List the unclaimed inbox: serials that polled but have no record.")
+  boolean unclaimed;
 
   @Option(names = "--insecure-fingerprint", paramLabel = "SHA256",
       description = "Trust exactly the server certificate with this SHA-256 fingerprint (as 'phc serve' prints it),"
@@ -45,9 +55,22 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (tokenOnCommandLine != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--token: a token on the command line is visible to every user (ps); put it in a file (--token-file FILE)"
+              + " or in the environment variable " + ServeCommand.ADMIN_TOKEN_ENV);
+    }
+    String token = null;
+    if (tokenFile != null) {
+      token = Inputs.passwordFrom("--token-file", tokenFile).strip();
+    } else if (System.getenv(ServeCommand.ADMIN_TOKEN_ENV) != null) {
+      token = System.getenv(ServeCommand.ADMIN_TOKEN_ENV).strip();
+    }
     AdminClient client = new AdminClient(Inputs.serverUrl("--server", server), token, fingerprint);
     StatusView view = new StatusView(spec.commandLine().getOut(), java.time.Clock.systemUTC());
-    if (serial == null) {
+    if (unclaimed) {
+      view.printUnclaimed(client.unclaimed());
+    } else if (serial == null) {
       view.printFleet(client.fleet());
     } else {
       view.printTimeline(client.device(serial));

@@ -38,6 +38,23 @@ final class StatusView {
     out.flush();
   }
 
+  void printUnclaimed(Map<String, Object> answer) {
+    List<Map<String, Object>> devices = AdminClient.list(answer, "unclaimed");
+    if (devices.isEmpty()) {
+      out.println("No unclaimed device: every serial that polled has a record.");
+      out.flush();
+      return;
+    }
+    Table t = new Table("SERIAL", "SOURCE", "DIALECT", "FIRST SEEN", "LAST SEEN", "AGE");
+    for (Map<String, Object> d : devices) {
+      t.row(str(d.get("serial"), "?"), str(d.get("source"), "-"), str(d.get("dialect"), "-"),
+          str(d.get("first-seen"), "-"), str(d.get("last-seen"), "-"), age(str(d.get("last-seen"), null)));
+    }
+    t.print(out);
+    out.println(devices.size() + " unclaimed device(s): they poll and get 404 until a record is added for them");
+    out.flush();
+  }
+
   void printTimeline(Map<String, Object> answer) {
     Map<String, Object> d = AdminClient.map(answer, "device");
     out.println("Device " + str(d.get("serial"), "?") + ": " + str(d.get("state"), "?")

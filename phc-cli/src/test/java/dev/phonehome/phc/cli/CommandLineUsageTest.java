@@ -101,7 +101,8 @@ class CommandLineUsageTest {
   void serveWithoutRecordsIsAUsageError() {
     CliRun r = CliRun.of("serve");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err()).contains("Missing required option: '--records=DIR'");
+    assertThat(r.err()).contains("give --records DIR (records from files), or --database URL (records from the"
+        + " database), or both");
   }
 
   @Test

@@ -99,7 +99,7 @@ class ServeCommandTest {
   void juniperGetServesTheRecordBytesAndANotificationLandsInTheJournal() throws Exception {
     byte[] record = JuniperXmlCodec.encodeDevice(new JuniperDevice(JUNIPER_SERIAL, onboarding()));
     Files.write(records.resolve(JUNIPER_SERIAL + ".xml"), record);
-    serve();
+    serve("--notifications", tmp.resolve("notifications").toString());
     assertThat(out.toString()).contains("phone-home server listening on " + server.url(),
         "SHA-256 fingerprint", TlsMaterial.fingerprint(server.certificate()), JUNIPER_SERIAL + ".xml");
 
@@ -125,6 +125,9 @@ class ServeCommandTest {
         .contains("\"serial\":\"" + JUNIPER_SERIAL + "\"", "\"dialect\":\"juniper\"",
             "\"type\":\"bootstrap-initiated\"", "\"message\":\"hello from curl\"");
     assertThat(out.toString()).contains(JUNIPER_SERIAL + "  bootstrap-initiated: hello from curl");
+    assertThat(server.server().progress().timeline(JUNIPER_SERIAL)).extracting(n -> n.report().message())
+        .as("stored in the server's database").containsExactly("hello from curl");
+    assertThat(tmp.resolve("phc-state.sqlite")).as("the default database, next to the records").exists();
   }
 
   @Test
@@ -133,7 +136,7 @@ class ServeCommandTest {
     Files.write(records.resolve(RFC_SERIAL + ".json"), record);
     Path secrets = tmp.resolve("device-secrets");
     Files.writeString(secrets, "# serial secret\n" + RFC_SERIAL + "  activation code 1\n");
-    serve("--device-secrets", secrets.toString());
+    serve("--device-secrets", secrets.toString(), "--notifications", tmp.resolve("notifications").toString());
     String ops = server.url() + "restconf/operations/ietf-sztp-bootstrap-server:";
     // RFC 8572 section 5.3: serial + empty password is not enough in this dialect.
     assertThat(curl("-u", RFC_SERIAL + ":", "-X", "POST", ops + "get-bootstrapping-data").status).isEqualTo(401);
@@ -172,7 +175,8 @@ class ServeCommandTest {
   void adminApiNeedsTheTokenAndStatusShowsTheFleet() throws Exception {
     Files.write(records.resolve(JUNIPER_SERIAL + ".xml"),
         JuniperXmlCodec.encodeDevice(new JuniperDevice(JUNIPER_SERIAL, onboarding())));
-    serve("--admin-token", "s3cret-token");
+    Path tokenFile = Files.writeString(tmp.resolve("admin.token"), "s3cret-token-0123456789\n");
+    serve("--admin-token-file", tokenFile.toString());
     String deviceUrl = server.url() + "restconf/data/juniper-zerotouch-bootstrap-server:devices/device=" + JUNIPER_SERIAL;
     assertThat(curl("-u", JUNIPER_SERIAL + ":", deviceUrl).status).isEqualTo(200);
     curl("-u", JUNIPER_SERIAL + ":", "-X", "POST", "-H", "Content-Type: application/yang-data+xml",
@@ -181,30 +185,35 @@ class ServeCommandTest {
             + "</notification>", deviceUrl + "/notification");
 
     String admin = server.adminUrl().toString();
-    assertThat(curl(admin + "phc/admin/v1/devices").status).isEqualTo(401);
-    assertThat(curl("-H", "Authorization: Bearer wrong", admin + "phc/admin/v1/devices").status).isEqualTo(401);
+    assertThat(admin).endsWith("/phc/admin/v1/").doesNotContain(":" + server.url().getPort() + "/");
+    assertThat(curl(admin + "devices").status).isEqualTo(401);
+    assertThat(curl("-H", "Authorization: Bearer wrong", admin + "devices").status).isEqualTo(401);
     assertThat(curl("-u", JUNIPER_SERIAL + ":", server.url() + "phc/admin/v1/devices").status)
-        .as("the admin API is not on the device port").isNotEqualTo(200);
+        .as("the admin API is not on the device port").isEqualTo(404);
+    assertThat(curl("-H", "Authorization: Bearer s3cret-token-0123456789", server.url() + "phc/admin/v1/devices")
+        .status).as("a token holder on the device port is pointed at the admin port").isEqualTo(307);
 
     String fp = TlsMaterial.fingerprint(server.certificate());
-    CliRun fleet = CliRun.of("status", "--server", admin, "--token", "s3cret-token",
+    // phc status finds the admin port from the device URL.
+    CliRun fleet = CliRun.of("status", "--server", server.url().toString(), "--token-file", tokenFile.toString(),
         "--insecure-fingerprint", fp);
     assertThat(fleet.exitCode()).as(fleet.err()).isZero();
     assertThat(fleet.out()).contains("SERIAL", "STATE", "PHASE", "LAST NOTIFICATION", "AGE")
         .containsPattern(JUNIPER_SERIAL + " +in-progress +boot-image-initiated +downloading");
 
-    CliRun one = CliRun.of("status", "--server", admin, "--token", "s3cret-token",
+    CliRun one = CliRun.of("status", "--server", admin, "--token-file", tokenFile.toString(),
         "--insecure-fingerprint", fp, JUNIPER_SERIAL);
     assertThat(one.exitCode()).as(one.err()).isZero();
     assertThat(one.out()).contains("Device " + JUNIPER_SERIAL + ": in-progress", "juniper",
         "boot-image-initiated", "downloading");
 
-    CliRun badToken = CliRun.of("status", "--server", admin, "--token", "nope",
+    Path wrongToken = Files.writeString(tmp.resolve("wrong.token"), "not-the-token-at-all\n");
+    CliRun badToken = CliRun.of("status", "--server", admin, "--token-file", wrongToken.toString(),
         "--insecure-fingerprint", fp);
     assertThat(badToken.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(badToken.err()).contains("the admin API refused the token (401)");
 
-    CliRun wrongPin = CliRun.of("status", "--server", admin, "--token", "s3cret-token",
+    CliRun wrongPin = CliRun.of("status", "--server", admin, "--token-file", tokenFile.toString(),
         "--insecure-fingerprint", "00".repeat(32));
     assertThat(wrongPin.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(wrongPin.err()).contains("TLS handshake failed");

@@ -8,6 +8,7 @@ import dev.phonehome.phc.api.server.ProgressListener;
 import dev.phonehome.phc.api.server.ProgressQuery;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
 import dev.phonehome.phc.core.internal.deps.OptionalDependencies;
+import dev.phonehome.phc.core.internal.server.AdminHandler;
 import dev.phonehome.phc.core.internal.server.CoreHandler;
 import dev.phonehome.phc.core.internal.server.JettyEngine;
 import dev.phonehome.phc.core.internal.server.ProgressStore;
@@ -76,6 +77,10 @@ public final class PhoneHomeServer implements AutoCloseable {
   private final @Nullable Executor executor;
   private final int maxThreads;
   private final boolean blockingStore;
+  private final @Nullable AdminHandler admin;
+  private final @Nullable String adminHost;
+  private final int adminPort;
+  private @Nullable URI adminUrl;
   private @Nullable JettyEngine engine;
   private @Nullable InetSocketAddress bound;
 
@@ -90,6 +95,9 @@ public final class PhoneHomeServer implements AutoCloseable {
     // then, never on the engine's I/O threads.
     this.blockingStore = !(store instanceof InMemoryDeviceStore);
     this.progress = new ProgressStore(store, b.clock, b.stalledAfter, b.listeners);
+    this.admin = b.adminToken == null ? null : new AdminHandler(progress, b.adminToken);
+    this.adminHost = b.adminHost;
+    this.adminPort = b.adminPort;
     this.handler = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits,
         b.clock, b.profiles);
     this.trustManagerFactory = b.trustManagerFactory;
@@ -129,18 +137,103 @@ public final class PhoneHomeServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     OptionalDependencies.requireJetty("PhoneHomeServer.start()");
+    PhoneHomeHandler devicePort = admin == null ? handler : new DevicePort(handler, admin, adminHost != null);
     JettyEngine e = keyManagerFactory != null
-        ? new JettyEngine(handler, keyManagerFactory, trustManagerFactory, sslContext, toEngine(clientAuth), host,
+        ? new JettyEngine(devicePort, keyManagerFactory, trustManagerFactory, sslContext, toEngine(clientAuth), host,
             port, limits.idleTimeout(), executor, maxThreads, limits.maxRequestBodyBytes())
-        : new JettyEngine(handler, sslContext, toEngine(clientAuth), host, port, limits.idleTimeout(), executor,
+        : new JettyEngine(devicePort, sslContext, toEngine(clientAuth), host, port, limits.idleTimeout(), executor,
             maxThreads, limits.maxRequestBodyBytes());
     if (blockingStore && executor == null) {
       e.runHandlerOnWorkerThreads();
     }
+    if (admin != null && adminHost != null) {
+      e.addAdminListener(adminHost, adminPort, admin);
+    }
     e.start();
     engine = e;
     bound = e.address();
+    if (admin != null) {
+      InetSocketAddress a = adminHost == null ? bound : java.util.Objects.requireNonNull(e.adminAddress());
+      String h = urlHost(adminHost == null ? host : adminHost);
+      adminUrl = URI.create("https://" + h + ":" + a.getPort() + AdminHandler.PREFIX + "/");
+      if (admin != null && adminHost != null && devicePort instanceof DevicePort d) {
+        d.adminPort = a.getPort();
+        d.adminHostForUrl = isAnyLocal(adminHost) ? null : h;
+      }
+    }
     return this;
+  }
+
+  /**
+   * The admin API's base URL, {@code https://HOST:PORT/phc/admin/v1/} (after {@link #start()}), or null when it
+   * is off. See {@link Builder#adminApi}.
+   */
+  public synchronized @Nullable URI adminUrl() {
+    return adminUrl;
+  }
+
+  /**
+   * The admin JSON API as a transport-neutral handler (to mount it in your own HTTP stack under
+   * {@code /phc/admin/}), or null when {@link Builder#adminApi} was not given.
+   */
+  public @Nullable PhoneHomeHandler adminHandler() {
+    return admin;
+  }
+
+  private static boolean isAnyLocal(String h) {
+    return h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]");
+  }
+
+  private static String urlHost(String h) {
+    if (isAnyLocal(h)) {
+      return "localhost";
+    }
+    return h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+  }
+
+  /**
+   * The device port with the admin API: served there under {@code /phc/admin/}, or, when it has a listener of
+   * its own, a 307 to it for requests that carry the admin token (so a tool pointed at the device port finds it;
+   * without the token the path does not exist, as on a server without the admin API).
+   */
+  private static final class DevicePort implements PhoneHomeHandler {
+    private final PhoneHomeHandler devices;
+    private final AdminHandler admin;
+    private final boolean separate;
+    volatile int adminPort;
+    volatile @Nullable String adminHostForUrl;
+
+    DevicePort(PhoneHomeHandler devices, AdminHandler admin, boolean separate) {
+      this.devices = devices;
+      this.admin = admin;
+      this.separate = separate;
+    }
+
+    @Override
+    public ServerResponse handle(ServerRequest request) {
+      String path = request.rawPath();
+      if (!path.equals(AdminHandler.ROOT) && !path.startsWith(AdminHandler.ROOT + "/")) {
+        return devices.handle(request);
+      }
+      if (!separate) {
+        return admin.handle(request);
+      }
+      if (!admin.authorized(request)) {
+        return devices.handle(request);
+      }
+      String h = adminHostForUrl;
+      if (h == null) {
+        String hostHeader = request.header("Host");
+        h = hostHeader == null ? "localhost" : hostHeader.startsWith("[")
+            ? hostHeader.substring(0, hostHeader.indexOf(']') + 1)
+            : hostHeader.contains(":") ? hostHeader.substring(0, hostHeader.indexOf(':')) : hostHeader;
+      }
+      String location = "https://" + h + ":" + adminPort + path + (request.query() == null ? "" : "?" + request.query());
+      return ServerResponse.of(307, "application/json",
+          ("{\"admin-api\":\"https://" + h + ":" + adminPort + AdminHandler.PREFIX + "/\"}")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          java.util.Map.of("Location", location, "Cache-Control", "no-store"));
+    }
   }
 
   /** The transport-neutral handler, to mount this server in another HTTP stack. */
@@ -224,6 +317,9 @@ public final class PhoneHomeServer implements AutoCloseable {
   public static final class Builder {
     private @Nullable ProvisioningRecords records;
     private @Nullable DeviceStore store;
+    private @Nullable AdminToken adminToken;
+    private @Nullable String adminHost;
+    private int adminPort;
     private DeviceAuthenticator authenticator = DeviceAuthentication.defaults();
     private java.util.function.Function<String, CompatibilityProfile> profiles = serial -> CompatibilityProfile.RFC8572;
     private final List<ProgressListener> listeners = new ArrayList<>();
@@ -281,11 +377,38 @@ public final class PhoneHomeServer implements AutoCloseable {
     }
 
     /**
+     * Turns on the admin JSON API for operators and {@code phc status} (off by default): the fleet
+     * ({@code GET /phc/admin/v1/devices}), one device's timeline and members ({@code .../devices/SERIAL}), the
+     * unclaimed inbox ({@code .../unclaimed}) and the notification feed ({@code .../feed?after=CURSOR&limit=N}),
+     * JSON, every request with {@code Authorization: Bearer TOKEN}. Served on the device port under
+     * {@code /phc/admin/}, or on a listener of its own with {@link #adminBind}. Read the token from a file or an
+     * environment variable ({@link AdminToken#fromFile}, {@link AdminToken#fromEnvironment}).
+     */
+    public Builder adminApi(AdminToken token) {
+      this.adminToken = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /**
      * The compatibility profile per device serial (after authentication; errors before it use
      * {@link CompatibilityProfile#RFC8572}). The function must be thread-safe and fast; null means RFC 8572.
      */
     public Builder compatibility(java.util.function.Function<String, CompatibilityProfile> profileBySerial) {
       this.profiles = Objects.requireNonNull(profileBySerial, "profileBySerial");
+      return this;
+    }
+
+    /**
+     * Serves the admin API on its own listener (same TLS identity), for example a management address, instead
+     * of the device port; the device port then answers admin requests that carry the token with a 307 to it.
+     * Port 0 picks a free one ({@link PhoneHomeServer#adminUrl()}).
+     */
+    public Builder adminBind(String host, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("admin port out of range: " + port);
+      }
+      this.adminHost = Objects.requireNonNull(host, "host");
+      this.adminPort = port;
       return this;
     }
 

@@ -26,6 +26,7 @@ public final class ServerRequest {
   private final long contentLength;
   private final List<X509Certificate> peerCertificates;
   private final @Nullable String remoteAddress;
+  private final @Nullable String query;
 
   private ServerRequest(Builder b) {
     this.method = Objects.requireNonNull(b.method, "method");
@@ -41,6 +42,7 @@ public final class ServerRequest {
     this.contentLength = b.contentLength;
     this.peerCertificates = List.copyOf(b.peerCertificates);
     this.remoteAddress = b.remoteAddress;
+    this.query = b.query;
   }
 
   public static Builder builder(String method, String rawPath) {
@@ -55,6 +57,11 @@ public final class ServerRequest {
   /** The request path, percent-encoded as received, without the query string. */
   public String rawPath() {
     return rawPath;
+  }
+
+  /** The query string as received (percent-encoded, without the {@code ?}), or null when there is none. */
+  public @Nullable String query() {
+    return query;
   }
 
   /** The first value of header {@code name} (case-insensitive), or null. */
@@ -102,6 +109,7 @@ public final class ServerRequest {
     private long contentLength = -1;
     private List<X509Certificate> peerCertificates = List.of();
     private @Nullable String remoteAddress;
+    private @Nullable String query;
 
     private Builder(String method, String rawPath) {
       this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
@@ -128,6 +136,12 @@ public final class ServerRequest {
 
     public Builder remoteAddress(@Nullable String remoteAddress) {
       this.remoteAddress = remoteAddress;
+      return this;
+    }
+
+    /** The query string, percent-encoded, without the {@code ?}; null or empty for none. */
+    public Builder query(@Nullable String query) {
+      this.query = query == null || query.isEmpty() ? null : query;
       return this;
     }
 

@@ -40,7 +40,7 @@ public final class PhoneHomeServlet extends HttpServlet {
     String uri = req.getRequestURI();
     String context = req.getContextPath();
     String path = context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length()) : uri;
-    ServerRequest.Builder b = ServerRequest.builder(req.getMethod(), path);
+    ServerRequest.Builder b = ServerRequest.builder(req.getMethod(), path).query(req.getQueryString());
     for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {

@@ -282,6 +282,8 @@ public final class JdbcDatabase implements AutoCloseable {
       }
       if (dialect == SqlDialect.POSTGRESQL) {
         props.setProperty("ApplicationName", "phc");
+        // Batched UPDATEs and INSERTs travel as one round trip of multi-row statements.
+        props.setProperty("reWriteBatchedInserts", "true");
         props.setProperty("tcpKeepAlive", "true");
       }
       properties.forEach(props::setProperty);

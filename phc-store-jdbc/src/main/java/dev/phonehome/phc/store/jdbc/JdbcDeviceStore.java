@@ -90,6 +90,8 @@ public final class JdbcDeviceStore implements DeviceStore {
   private final Duration commitTimeout;
   private final Clock clock;
   private final GroupCommitWriter writer;
+  /** Serials whose device row exists (so a group need not insert it); bounded, forgotten when it grows large. */
+  private final java.util.Set<String> knownRows = new java.util.HashSet<>(); // writer thread only
   private final ScheduledExecutorService maintenance;
 
   private JdbcDeviceStore(Builder b) {
@@ -178,41 +180,48 @@ public final class JdbcDeviceStore implements DeviceStore {
 
   /** One transaction for a group of operations, on the writer thread; returns each operation's result. */
   private List<Object> applyBatch(Connection c, List<GroupCommitWriter.Op> ops) throws SQLException {
-    // 1. Every device the group touches gets a row, then all of them are locked in serial order.
+    // 1. Every device the group touches gets a row (skipped for rows known to exist), then all of them are
+    //    locked in serial order, so that writers of several servers never deadlock.
     Map<String, GroupCommitWriter.Op> firstOp = new java.util.TreeMap<>();
     for (GroupCommitWriter.Op op : ops) {
       firstOp.putIfAbsent(op.serial(), op);
     }
-    try (PreparedStatement ps = c.prepareStatement(dialect.insertDeviceIfAbsent())) {
-      for (Map.Entry<String, GroupCommitWriter.Op> e : firstOp.entrySet()) {
-        ps.setString(1, e.getKey());
-        ps.setString(2, DeviceState.NEVER_SEEN.name());
-        dialect.setInstant(ps, 3, e.getValue().at());
-        dialect.setInstant(ps, 4, e.getValue().at());
-        ps.setString(5, e.getValue().dialect().name());
-        ps.addBatch();
+    List<String> serials = new ArrayList<>(firstOp.keySet());
+    ensureRows(c, firstOp, serials.stream().filter(s -> !knownRows.contains(s)).toList());
+    Map<String, DeviceRow> rows = lockRows(c, serials);
+    if (rows.size() != serials.size()) {
+      // A row the retention sweep removed since: create it again.
+      List<String> missing = serials.stream().filter(s -> !rows.containsKey(s)).toList();
+      ensureRows(c, firstOp, missing);
+      rows.putAll(lockRows(c, missing));
+      if (rows.size() != serials.size()) {
+        throw new SQLException("device rows missing after insert: " + serials.size() + " expected, " + rows.size()
+            + " locked");
       }
-      ps.executeBatch();
     }
-    Map<String, DeviceRow> rows = lockRows(c, new ArrayList<>(firstOp.keySet()));
+    if (knownRows.size() > 100_000) {
+      knownRows.clear();
+    }
+    knownRows.addAll(serials);
 
-    // 2. Which notification ids are stored already.
-    List<Key> keys = new ArrayList<>();
+    // 2. Insert the notifications; the unique index on (serial, run, seq) says which were stored before.
+    List<DeviceNotification> candidates = new ArrayList<>();
+    java.util.Set<Key> inGroup = new java.util.HashSet<>();
     for (GroupCommitWriter.Op op : ops) {
       if (op.notifications() != null) {
         for (DeviceNotification n : op.notifications()) {
           NotificationId id = n.report().notificationId();
-          if (id != null) {
-            keys.add(new Key(n.serialNumber(), id.run(), id.sequence()));
+          if (id == null || inGroup.add(new Key(n.serialNumber(), id.run(), id.sequence()))) {
+            candidates.add(n);
           }
         }
       }
     }
-    java.util.Set<Key> known = existing(c, keys);
+    java.util.Set<DeviceNotification> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    insertNotifications(c, candidates, inserted);
 
     // 3. Apply in arrival order.
     List<Object> results = new ArrayList<>(ops.size());
-    List<DeviceNotification> inserts = new ArrayList<>();
     Map<String, Map<Integer, ReportedMember>> members = new java.util.LinkedHashMap<>();
     for (GroupCommitWriter.Op op : ops) {
       DeviceRow row = rows.get(op.serial());
@@ -224,13 +233,11 @@ public final class JdbcDeviceStore implements DeviceStore {
       List<DeviceNotification> stored = new ArrayList<>();
       List<DeviceNotification> duplicates = new ArrayList<>();
       for (DeviceNotification n : op.notifications()) {
-        NotificationId id = n.report().notificationId();
-        if (id != null && !known.add(new Key(n.serialNumber(), id.run(), id.sequence()))) {
+        if (!inserted.remove(n)) {
           duplicates.add(n);
           continue;
         }
         row.apply(n);
-        inserts.add(n);
         stored.add(n);
         MemberRef m = n.report().member();
         if (m != null) {
@@ -244,18 +251,7 @@ public final class JdbcDeviceStore implements DeviceStore {
       results.add(new AppendResult(stored, duplicates));
     }
 
-    // 4. Write: notifications, retention by count, members, device rows.
-    if (!inserts.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO phc_notification (serial, received_at, dialect,"
-          + " type, message, member_id, member_serial, member_role, run, seq, extras)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (DeviceNotification n : inserts) {
-          bindNotification(ps, n);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
+    // 4. Retention by count, members, device rows.
     for (DeviceRow row : rows.values()) {
       if (row.retained > maxPerDevice) {
         long excess = row.retained - maxPerDevice;
@@ -291,6 +287,93 @@ public final class JdbcDeviceStore implements DeviceStore {
     return results;
   }
 
+  private void ensureRows(Connection c, Map<String, GroupCommitWriter.Op> firstOp, List<String> serials)
+      throws SQLException {
+    if (serials.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(dialect.insertDeviceIfAbsent())) {
+      for (String serial : serials) {
+        GroupCommitWriter.Op op = firstOp.get(serial);
+        ps.setString(1, serial);
+        ps.setString(2, DeviceState.NEVER_SEEN.name());
+        dialect.setInstant(ps, 3, op.at());
+        dialect.setInstant(ps, 4, op.at());
+        ps.setString(5, op.dialect().name());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static final String INSERT_COLUMNS = "INSERT INTO phc_notification (serial, received_at, dialect, type,"
+      + " message, member_id, member_serial, member_role, run, seq, extras)";
+  private static final int INSERT_CHUNK = 400;
+
+  /** Inserts the candidates; adds those actually inserted (not already stored by id) to {@code inserted}. */
+  private void insertNotifications(Connection c, List<DeviceNotification> candidates,
+      java.util.Set<DeviceNotification> inserted) throws SQLException {
+    if (candidates.isEmpty()) {
+      return;
+    }
+    if (dialect == SqlDialect.H2) {
+      // H2: one writer per database (its file lock), so reading the ids first and inserting the rest is exact.
+      List<Key> keys = new ArrayList<>();
+      for (DeviceNotification n : candidates) {
+        NotificationId id = n.report().notificationId();
+        if (id != null) {
+          keys.add(new Key(n.serialNumber(), id.run(), id.sequence()));
+        }
+      }
+      java.util.Set<Key> known = existing(c, keys);
+      try (PreparedStatement ps = c.prepareStatement(INSERT_COLUMNS + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (DeviceNotification n : candidates) {
+          NotificationId id = n.report().notificationId();
+          if (id != null && known.contains(new Key(n.serialNumber(), id.run(), id.sequence()))) {
+            continue;
+          }
+          bindNotification(ps, 1, n);
+          ps.addBatch();
+          inserted.add(n);
+        }
+        ps.executeBatch();
+      }
+      return;
+    }
+    // PostgreSQL and SQLite: one multi-row INSERT per chunk; the unique index turns a stored id into no row, and
+    // RETURNING says which ids went in.
+    for (int from = 0; from < candidates.size(); from += INSERT_CHUNK) {
+      List<DeviceNotification> chunk = candidates.subList(from, Math.min(candidates.size(), from + INSERT_CHUNK));
+      StringBuilder sql = new StringBuilder(INSERT_COLUMNS).append(" VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      }
+      sql.append(" ON CONFLICT (serial, run, seq) WHERE run IS NOT NULL DO NOTHING RETURNING serial, run, seq");
+      java.util.Set<Key> went = new java.util.HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        for (DeviceNotification n : chunk) {
+          bindNotification(ps, p, n);
+          p += 11;
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String run = rs.getString(2);
+            if (run != null) {
+              went.add(new Key(rs.getString(1), run, rs.getLong(3)));
+            }
+          }
+        }
+      }
+      for (DeviceNotification n : chunk) {
+        NotificationId id = n.report().notificationId();
+        if (id == null || went.contains(new Key(n.serialNumber(), id.run(), id.sequence()))) {
+          inserted.add(n);
+        }
+      }
+    }
+  }
+
   private record Key(String serial, String run, long seq) {}
 
   private Map<String, DeviceRow> lockRows(Connection c, List<String> serials) throws SQLException {
@@ -310,10 +393,6 @@ public final class JdbcDeviceStore implements DeviceStore {
           }
         }
       }
-    }
-    if (rows.size() != serials.size()) {
-      throw new SQLException("device rows missing after insert: " + serials.size() + " expected, " + rows.size()
-          + " locked");
     }
     return rows;
   }
@@ -353,32 +432,32 @@ public final class JdbcDeviceStore implements DeviceStore {
     }
   }
 
-  private void bindNotification(PreparedStatement ps, DeviceNotification n) throws SQLException {
+  private void bindNotification(PreparedStatement ps, int at, DeviceNotification n) throws SQLException {
     ProgressReport r = n.report();
-    ps.setString(1, n.serialNumber());
-    dialect.setInstant(ps, 2, n.receivedAt());
-    ps.setString(3, n.dialect().name());
-    ps.setString(4, text(r.type().name()));
-    ps.setString(5, text(r.message()));
+    ps.setString(at, n.serialNumber());
+    dialect.setInstant(ps, at + 1, n.receivedAt());
+    ps.setString(at + 2, n.dialect().name());
+    ps.setString(at + 3, text(r.type().name()));
+    ps.setString(at + 4, text(r.message()));
     MemberRef m = r.member();
     if (m == null) {
-      ps.setNull(6, Types.INTEGER);
-      ps.setNull(7, Types.VARCHAR);
-      ps.setNull(8, Types.VARCHAR);
+      ps.setNull(at + 5, Types.INTEGER);
+      ps.setNull(at + 6, Types.VARCHAR);
+      ps.setNull(at + 7, Types.VARCHAR);
     } else {
-      ps.setInt(6, m.memberId());
-      ps.setString(7, text(m.serialNumber()));
-      ps.setString(8, m.role().name());
+      ps.setInt(at + 5, m.memberId());
+      ps.setString(at + 6, text(m.serialNumber()));
+      ps.setString(at + 7, m.role().name());
     }
     NotificationId id = r.notificationId();
     if (id == null) {
-      ps.setNull(9, Types.VARCHAR);
-      ps.setNull(10, Types.BIGINT);
+      ps.setNull(at + 8, Types.VARCHAR);
+      ps.setNull(at + 9, Types.BIGINT);
     } else {
-      ps.setString(9, id.run());
-      ps.setLong(10, id.sequence());
+      ps.setString(at + 8, id.run());
+      ps.setLong(at + 9, id.sequence());
     }
-    ps.setString(11, Extras.encode(r));
+    ps.setString(at + 10, Extras.encode(r));
   }
 
   /** PostgreSQL text cannot hold U+0000; a device that sends one gets it stored as U+FFFD. */

@@ -55,7 +55,10 @@ public final class JettyEngine implements AutoCloseable {
   private final ServerConnector connector;
   private final SslContextFactory.Server ssl;
   private final QueuedThreadPool pool;
+  private final HttpConfiguration http;
+  private final Duration idleTimeout;
   private @Nullable Adapter adapter;
+  private @Nullable ServerConnector adminConnector;
 
   public JettyEngine(PhoneHomeHandler handler, SSLContext sslContext, ClientAuth clientAuth, String host, int port,
       Duration idleTimeout, @Nullable Executor executor, int maxThreads, long maxBodyBytes) {
@@ -88,6 +91,27 @@ public final class JettyEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Serves {@code admin} on a listener of its own (same TLS), besides the device port. Call before
+   * {@link #start()}.
+   */
+  public void addAdminListener(String host, int port, PhoneHomeHandler admin) {
+    if (adapter == null) {
+      throw new IllegalStateException("an engine around a PhoneHomeHandler only");
+    }
+    ServerConnector c = newConnector(host, port);
+    server.addConnector(c);
+    adminConnector = c;
+    adapter.admin = admin;
+    adapter.adminConnector = c;
+  }
+
+  /** The admin listener's bound address (after {@link #start()}), or null without one. */
+  public @Nullable InetSocketAddress adminAddress() {
+    ServerConnector c = adminConnector;
+    return c == null ? null : new InetSocketAddress(c.getHost() == null ? "0.0.0.0" : c.getHost(), c.getLocalPort());
+  }
+
   /** An engine around any Jetty handler (the test kit's fake server uses it for its failure effects). */
   public JettyEngine(Handler jettyHandler, SSLContext sslContext, ClientAuth clientAuth, String host, int port,
       Duration idleTimeout, int maxThreads) {
@@ -111,11 +135,12 @@ public final class JettyEngine implements AutoCloseable {
   private JettyEngine(Handler jettyHandler, SslContextFactory.Server ssl, String host, int port,
       Duration idleTimeout, int maxThreads) {
     this.ssl = ssl;
+    this.idleTimeout = idleTimeout;
     pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
     pool.setName("phc-server");
     pool.setDaemon(true);
     server = new Server(pool);
-    HttpConfiguration http = new HttpConfiguration();
+    http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setSecureScheme("https");
@@ -123,6 +148,15 @@ public final class JettyEngine implements AutoCloseable {
     http.setUriCompliance(UriCompliance.UNSAFE);
     SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
     http.addCustomizer(secure);
+    connector = newConnector(host, port);
+    server.addConnector(connector);
+    server.setHandler(jettyHandler);
+    server.setErrorHandler(new RestconfErrorHandler());
+    // close() stops at once: a phone-home request is short and a device retries.
+    server.setStopTimeout(0);
+  }
+
+  private ServerConnector newConnector(String host, int port) {
     // One selector per core: with the non-blocking adapter the selector threads also do TLS and the handler.
     SslConnectionFactory tls = usesOpenSsl() ? new CoalescingSslConnectionFactory(ssl)
         : new SslConnectionFactory(ssl, "http/1.1");
@@ -131,18 +165,13 @@ public final class JettyEngine implements AutoCloseable {
       tls.setDirectBuffersForEncryption(true);
       tls.setDirectBuffersForDecryption(true);
     }
-    connector = new ServerConnector(server, 1, Math.max(1, Runtime.getRuntime().availableProcessors()),
-        tls,
-        new HttpConnectionFactory(http));
-    connector.setHost(host);
-    connector.setPort(port);
-    connector.setIdleTimeout(idleTimeout.toMillis());
-    connector.setAcceptQueueSize(1024);
-    server.addConnector(connector);
-    server.setHandler(jettyHandler);
-    server.setErrorHandler(new RestconfErrorHandler());
-    // close() stops at once: a phone-home request is short and a device retries.
-    server.setStopTimeout(0);
+    ServerConnector c = new ServerConnector(server, 1, Math.max(1, Runtime.getRuntime().availableProcessors()),
+        tls, new HttpConnectionFactory(http));
+    c.setHost(host);
+    c.setPort(port);
+    c.setIdleTimeout(idleTimeout.toMillis());
+    c.setAcceptQueueSize(1024);
+    return c;
   }
 
   public void start() {
@@ -175,7 +204,8 @@ public final class JettyEngine implements AutoCloseable {
 
   /** As {@link #toServerRequest(Request)} with the body already read ({@code body}), or streaming when null. */
   static ServerRequest toServerRequest(Request req, byte @Nullable [] body) {
-    ServerRequest.Builder b = ServerRequest.builder(req.getMethod(), req.getHttpURI().getPath());
+    ServerRequest.Builder b = ServerRequest.builder(req.getMethod(), req.getHttpURI().getPath())
+        .query(req.getHttpURI().getQuery());
     for (HttpField f : req.getHeaders()) {
       // Jetty keeps the lower-case name of known headers: no case conversion per request.
       b.addHeader(f.getLowerCaseName(), f.getValue());
@@ -212,6 +242,8 @@ public final class JettyEngine implements AutoCloseable {
   private static final class Adapter extends Handler.Abstract.NonBlocking {
     private final PhoneHomeHandler handler;
     private volatile @Nullable Executor executor;
+    private volatile @Nullable PhoneHomeHandler admin;
+    private volatile @Nullable ServerConnector adminConnector;
     private final int maxBody;
 
     Adapter(PhoneHomeHandler handler, @Nullable Executor executor, long maxBody) {
@@ -253,7 +285,12 @@ public final class JettyEngine implements AutoCloseable {
     private void dispatch(Request req, Response resp, Callback callback, byte @Nullable [] body) {
       Runnable task = () -> {
         try {
-          write(handler.handle(toServerRequest(req, body)), resp, callback);
+          PhoneHomeHandler h = handler;
+          PhoneHomeHandler a = admin;
+          if (a != null && req.getConnectionMetaData().getConnector() == adminConnector) {
+            h = a;
+          }
+          write(h.handle(toServerRequest(req, body)), resp, callback);
         } catch (Throwable t) {
           callback.failed(t);
         }
