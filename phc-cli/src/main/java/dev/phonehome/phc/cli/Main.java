@@ -2,11 +2,11 @@ package dev.phonehome.phc.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code java -jar phc-cli/target/phc.jar}: the {@code phc} command with its subcommands

@@ -2,9 +2,9 @@ package dev.phonehome.phc.cli;
 
 import dev.phonehome.phc.api.model.RedirectInformation;
 import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.api.server.DeviceStore;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
-import dev.phonehome.phc.api.server.DeviceStore;
 import dev.phonehome.phc.core.server.AdminToken;
 import dev.phonehome.phc.core.server.FileProvisioningRecords;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
