@@ -62,6 +62,25 @@ final class GroupCommitWriter {
   private final BlockingQueue<Op> queue;
   private final Thread thread;
   private volatile boolean closing;
+  private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong committedWrites = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failedWrites = new java.util.concurrent.atomic.AtomicLong();
+
+  long commits() {
+    return commits.get();
+  }
+
+  long committedWrites() {
+    return committedWrites.get();
+  }
+
+  long failedWrites() {
+    return failedWrites.get();
+  }
+
+  int queued() {
+    return queue.size();
+  }
 
   GroupCommitWriter(DataSource ds, SqlDialect dialect, int maxBatch, int capacity, Batch batch,
       java.util.function.Consumer<Connection> discard) {
@@ -144,13 +163,16 @@ final class GroupCommitWriter {
     }
   }
 
-  private static void complete(List<Op> ops, List<Object> results) {
+  private void complete(List<Op> ops, List<Object> results) {
+    commits.incrementAndGet();
+    committedWrites.addAndGet(ops.size());
     for (int i = 0; i < ops.size(); i++) {
       ops.get(i).done().complete(results.get(i));
     }
   }
 
   private void fail(Op op, SQLException e) {
+    failedWrites.incrementAndGet();
     op.done().completeExceptionally(new PhcStoreException("not stored (" + dialect + "): " + e.getMessage(), e));
   }
 

@@ -121,6 +121,18 @@ public final class JdbcDeviceStore implements DeviceStore {
     return new Builder(db);
   }
 
+  /**
+   * What the writer did since the store started: transactions committed, writes (sightings and notification
+   * requests) they carried, writes that failed, and writes waiting now. {@code writes / commits} is how much group
+   * commit saves.
+   */
+  public record Statistics(long commits, long writes, long failedWrites, int waiting) {}
+
+  /** The writer's counters (see {@link Statistics}). */
+  public Statistics statistics() {
+    return new Statistics(writer.commits(), writer.committedWrites(), writer.failedWrites(), writer.queued());
+  }
+
   /** The database this store writes to. */
   public JdbcDatabase database() {
     return db;

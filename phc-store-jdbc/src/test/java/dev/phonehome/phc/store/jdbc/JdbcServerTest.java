@@ -82,6 +82,19 @@ class JdbcServerTest {
       .sslSocketFactory(CLIENT_TLS.sslSocketFactory(), CLIENT_TLS.trustManager())
       .callTimeout(Duration.ofSeconds(30)).build();
 
+  /** RFC 8572 devices authenticate with a secret (section 5.3); a device with one sends it in both dialects. */
+  static final java.util.Map<String, String> SECRETS = java.util.Map.of("PE0002", "secret-of-pe0002",
+      "PE0003", "secret-of-pe0003");
+
+  static dev.phonehome.phc.core.server.DeviceAuthentication authentication() {
+    return dev.phonehome.phc.core.server.DeviceAuthentication.builder()
+        .deviceSecrets(dev.phonehome.phc.core.server.DeviceSecrets.of(SECRETS)).build();
+  }
+
+  static String password(String serial) {
+    return SECRETS.getOrDefault(serial, "");
+  }
+
   static OnboardingInformation configOnly(String host) {
     return OnboardingInformation.builder()
         .configurationHandling(ConfigurationHandling.MERGE)
@@ -103,7 +116,7 @@ class JdbcServerTest {
   static int post(PhoneHomeServer server, String serial, ProgressReport report) throws IOException {
     try (Response r = HTTP.newCall(new Request.Builder()
         .url(server.url() + DEVICES + serial + "/notification")
-        .header("Authorization", Credentials.basic(serial, ""))
+        .header("Authorization", Credentials.basic(serial, password(serial)))
         .post(RequestBody.create(JuniperXmlCodec.encodeNotification(report),
             MediaType.get("application/yang-data+xml")))
         .build()).execute()) {
@@ -114,7 +127,7 @@ class JdbcServerTest {
   static int postRfc(PhoneHomeServer server, String serial, ProgressReport report) throws IOException {
     try (Response r = HTTP.newCall(new Request.Builder()
         .url(server.url() + "restconf/operations/ietf-sztp-bootstrap-server:report-progress")
-        .header("Authorization", Credentials.basic(serial, ""))
+        .header("Authorization", Credentials.basic(serial, password(serial)))
         .post(RequestBody.create(Rfc8572Codec.encodeReportProgress(report, Encoding.JSON),
             MediaType.get(Encoding.JSON.mediaType())))
         .build()).execute()) {
@@ -125,7 +138,7 @@ class JdbcServerTest {
   static int get(PhoneHomeServer server, String serial) throws IOException {
     try (Response r = HTTP.newCall(new Request.Builder()
         .url(server.url() + DEVICES + serial)
-        .header("Authorization", Credentials.basic(serial, ""))
+        .header("Authorization", Credentials.basic(serial, password(serial)))
         .build()).execute()) {
       return r.code();
     }
@@ -153,8 +166,8 @@ class JdbcServerTest {
     }
 
     PhoneHomeServer server(JdbcDeviceStore store) {
-      return track(PhoneHomeServer.builder().records(records()).store(store).sslContext(SERVER_TLS.sslContext())
-          .build().start());
+      return track(PhoneHomeServer.builder().records(records()).store(store).authenticator(authentication())
+          .sslContext(SERVER_TLS.sslContext()).build().start());
     }
 
     @AfterEach
@@ -171,7 +184,7 @@ class JdbcServerTest {
       JdbcDatabase db = t.connect();
       JdbcDeviceStore store = JdbcDeviceStore.builder(db).build();
       PhoneHomeServer server = PhoneHomeServer.builder().records(records()).store(store)
-          .sslContext(SERVER_TLS.sslContext()).build().start();
+          .authenticator(authentication()).sslContext(SERVER_TLS.sslContext()).build().start();
       assertThat(get(server, "PE0001")).isEqualTo(200);
       assertThat(post(server, "PE0001", report(ProgressType.BOOTSTRAP_INITIATED, "go", "r1", 1))).isEqualTo(204);
       assertThat(post(server, "PE0001", ProgressReport.builder(ProgressType.VC_MEMBER_UPGRADE_SUCCESS)
