@@ -8,6 +8,7 @@
 # Loopback only; every run is bounded in time. One command: bench/store/run.sh
 # Knobs (environment): DURATION (s, default 10), WARMUP (s, default 5), CONNS_KA (32), CONNS_NC (16), DEVICES (256),
 #   STORES ("memory sqlite h2 postgresql"), MAX_BATCH (group commit size, default 256; 1 = one commit per write),
+#   WRITERS (PostgreSQL writer threads, default 2),
 #   PHC_BENCH_JDBC_URL (default jdbc:postgresql://127.0.0.1:5432/postgres; a database phc_bench_<pid> is created
 #   there and dropped), PHC_BENCH_JDBC_USER / PHC_BENCH_JDBC_PASSWORD (phc / phc).
 set -euo pipefail
@@ -147,6 +148,11 @@ run() { # kind mode conns
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   n=$(echo "$out" | awk '/requests in/ {print $1}')
   errs=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+  # A non-2xx answer is a notification not stored: count the 2xx ones only.
+  local non2xx; non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}'); non2xx=${non2xx:-0}
+  if [ "$non2xx" != 0 ] && [ -n "$n" ]; then
+    rps=$(awk -v n="$n" -v e="$non2xx" -v r="$rps" 'BEGIN { printf "%.2f", r * (n - e) / n }')
+  fi
   local cpu_us=$(( n > 0 ? (c1 - c0) * 10000 / n : 0 ))
   local db_us=$(( n > 0 ? (d1 - d0) * 10000 / n : 0 ))
   RATE[$1-$2]=$rps; CPU[$1-$2]=$cpu_us

@@ -5,6 +5,7 @@ import dev.phonehome.phc.api.server.DeviceStore;
 import dev.phonehome.phc.core.server.InMemoryDeviceStore;
 import dev.phonehome.phc.core.server.InMemoryProvisioningRecords;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
+import dev.phonehome.phc.core.server.ServerLimits;
 import dev.phonehome.phc.store.jdbc.JdbcDatabase;
 import dev.phonehome.phc.store.jdbc.JdbcDeviceStore;
 import java.io.FileInputStream;
@@ -50,11 +51,15 @@ public final class StoreBenchServer {
       default -> throw new IllegalArgumentException("kind: " + kind);
     }
     if (db != null) {
-      store = JdbcDeviceStore.builder(db).maxBatch(maxBatch).build();
+      store = JdbcDeviceStore.builder(db).maxBatch(maxBatch)
+          .writers(Integer.parseInt(System.getenv().getOrDefault("WRITERS", "2"))).build();
     } else {
       store = InMemoryDeviceStore.create();
     }
+    // The load is far above a real device's notification rate: lift the per-device limit (ServerLimits), which
+    // would otherwise answer most of it 429.
     PhoneHomeServer server = PhoneHomeServer.builder().records(records).store(store).keyManagerFactory(kmf)
+        .limits(ServerLimits.DEFAULT.withNotificationsPerMinute(1_000_000_000).withMaxConcurrentRequests(1024))
         .bind("127.0.0.1", port).build().start();
     System.out.println("READY " + kind + " port " + server.port() + " tls " + server.tlsImplementation()
         + (db == null ? "" : " db " + db));

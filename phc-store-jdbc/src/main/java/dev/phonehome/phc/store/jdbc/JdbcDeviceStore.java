@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Writes</h2>
- * Writes go through one writer thread per store that commits them in groups (group commit): every request
+ * Writes go through a writer thread (PostgreSQL: {@link Builder#writers}, default 2) that commits them in groups (group commit): every request
  * waiting at the moment a transaction starts rides in it, so under load one commit (one fsync) acknowledges
  * many notifications, and alone a notification is committed at once. A caller returns only after the commit (or
  * gets {@link PhcStoreException} after {@link Builder#commitTimeout}). Device rows are locked in serial order, so
@@ -89,9 +89,9 @@ public final class JdbcDeviceStore implements DeviceStore {
   private final int maxUnclaimed;
   private final Duration commitTimeout;
   private final Clock clock;
-  private final GroupCommitWriter writer;
+  private final GroupCommitWriter[] writers;
   /** Serials whose device row exists (so a group need not insert it); bounded, forgotten when it grows large. */
-  private final java.util.Set<String> knownRows = new java.util.HashSet<>(); // writer thread only
+  private final java.util.Set<String> knownRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService maintenance;
 
   private JdbcDeviceStore(Builder b) {
@@ -106,7 +106,13 @@ public final class JdbcDeviceStore implements DeviceStore {
     if (b.migrate) {
       db.migrate();
     }
-    this.writer = new GroupCommitWriter(ds, dialect, b.maxBatch, b.queueCapacity, this::applyBatch, db::discard);
+    // SQLite and H2 take one writer (their feed order is the commit order of that one writer); PostgreSQL may
+    // commit several groups at once (its feed does not depend on commit order), devices spread by serial.
+    int n = dialect.concurrentWriters() ? b.writers : 1;
+    this.writers = new GroupCommitWriter[n];
+    for (int i = 0; i < n; i++) {
+      writers[i] = new GroupCommitWriter(ds, dialect, b.maxBatch, b.queueCapacity, this::applyBatch, db::discard);
+    }
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "phc-store-maintenance");
       t.setDaemon(true);
@@ -130,7 +136,17 @@ public final class JdbcDeviceStore implements DeviceStore {
 
   /** The writer's counters (see {@link Statistics}). */
   public Statistics statistics() {
-    return new Statistics(writer.commits(), writer.committedWrites(), writer.failedWrites(), writer.queued());
+    long commits = 0;
+    long writes = 0;
+    long failed = 0;
+    int waiting = 0;
+    for (GroupCommitWriter w : writers) {
+      commits += w.commits();
+      writes += w.committedWrites();
+      failed += w.failedWrites();
+      waiting += w.queued();
+    }
+    return new Statistics(commits, writes, failed, waiting);
   }
 
   /** The database this store writes to. */
@@ -143,16 +159,22 @@ public final class JdbcDeviceStore implements DeviceStore {
   @Override
   public void recordSighting(Sighting sighting) {
     Objects.requireNonNull(sighting, "sighting");
-    await(writer.submit(new GroupCommitWriter.Op(sighting, null, null)), "the sighting of "
+    await(writerFor(sighting.serialNumber()).submit(new GroupCommitWriter.Op(sighting, null, null)), "the sighting of "
         + sighting.serialNumber());
   }
 
   @Override
   public AppendResult append(List<DeviceNotification> notifications, @Nullable String sourceAddress) {
     oneSerial(notifications);
-    Object r = await(writer.submit(new GroupCommitWriter.Op(null, List.copyOf(notifications), sourceAddress)),
+    Object r = await(writerFor(notifications.get(0).serialNumber())
+        .submit(new GroupCommitWriter.Op(null, List.copyOf(notifications), sourceAddress)),
         notifications.size() + " notification(s) of " + notifications.get(0).serialNumber());
     return (AppendResult) Objects.requireNonNull(r);
+  }
+
+  /** One device's writes always go to the same writer, so they are committed in the order they came. */
+  private GroupCommitWriter writerFor(String serial) {
+    return writers[Math.floorMod(serial.hashCode(), writers.length)];
   }
 
   private @Nullable Object await(CompletableFuture<Object> f, String what) {
@@ -740,7 +762,9 @@ public final class JdbcDeviceStore implements DeviceStore {
   @Override
   public void close() {
     maintenance.shutdownNow();
-    writer.close(commitTimeout);
+    for (GroupCommitWriter w : writers) {
+      w.close(commitTimeout);
+    }
   }
 
   /** Configures a {@link JdbcDeviceStore}. */
@@ -750,6 +774,7 @@ public final class JdbcDeviceStore implements DeviceStore {
     private @Nullable Duration maxAge;
     private int maxUnclaimed = 10_000;
     private int maxBatch = 256;
+    private int writers = 2;
     private int queueCapacity = 10_000;
     private Duration commitTimeout = Duration.ofSeconds(10);
     private Duration maintenanceInterval = Duration.ofMinutes(1);
@@ -793,6 +818,18 @@ public final class JdbcDeviceStore implements DeviceStore {
         throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
       }
       this.maxBatch = maxBatch;
+      return this;
+    }
+
+    /**
+     * PostgreSQL: how many groups may commit at once (each writer holds a connection while it commits); default 2,
+     * so the next group is written while one waits for its fsync. SQLite and H2 always use one.
+     */
+    public Builder writers(int writers) {
+      if (writers < 1 || writers > 16) {
+        throw new IllegalArgumentException("writers must be 1 to 16, was " + writers);
+      }
+      this.writers = writers;
       return this;
     }
 
