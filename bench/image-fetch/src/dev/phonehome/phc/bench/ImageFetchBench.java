@@ -122,6 +122,9 @@ public final class ImageFetchBench {
     @Override public Optional<Bytes> loadState() { return Optional.empty(); }
     @Override public Optional<Bytes> loadState(int memberId) { return Optional.empty(); }
     @Override public String moveStateAside(int memberId) { throw new UnsupportedOperationException(); }
+    @Override public dev.phonehome.phc.api.device.StartConditions startConditions() {
+      return new dev.phonehome.phc.api.device.StartConditions(true, null, false, List.of());
+    }
     @Override public void clearState() {}
   }
 }

@@ -101,6 +101,11 @@ final class ProvisionCommand implements Callable<Integer> {
       description = "Read HTTP 401 to a bootstrap request as 'not claimed yet, keep polling' (sztpd answers 401 for"
           + " a device it does not know).")
   boolean unauthorizedMeansNotClaimed;
+  @Option(names = "--override-start-conditions", paramLabel = "REASON",
+      description = "Start even when the VC does not meet phone-home's start conditions (factory-default"
+          + " configuration, not mixed mode, a ring of dedicated or default VCPs); the reason is logged and reported"
+          + " to the PHS with what did not hold.")
+  String overrideStartConditions;
 
   @Override
   public Integer call() {
@@ -111,6 +116,10 @@ final class ProvisionCommand implements Callable<Integer> {
   void validate() {
     if (port < 1 || port > 65535) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": must be 1 to 65535");
+    }
+    if (overrideStartConditions != null && overrideStartConditions.isBlank()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--override-start-conditions needs a reason (it is logged and reported to the PHS)");
     }
     if (rounds < 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds " + rounds + ": must be 0 or more");

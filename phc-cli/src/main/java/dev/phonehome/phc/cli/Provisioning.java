@@ -5,6 +5,7 @@ import dev.phonehome.phc.api.PhcException;
 import dev.phonehome.phc.api.client.PhoneHomeEventListener;
 import dev.phonehome.phc.api.model.ProgressReport;
 import dev.phonehome.phc.core.client.BootstrapFailedException;
+import dev.phonehome.phc.core.client.StartConditionsNotMetException;
 import dev.phonehome.phc.core.client.MemberOutcome;
 import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
@@ -77,6 +78,9 @@ final class Provisioning {
         cb.activationCode(Inputs.passwordFrom("--activation-code-file", o.activationCodeFile));
       }
       cb.unauthorizedMeansNotClaimed(o.unauthorizedMeansNotClaimed);
+      if (o.overrideStartConditions != null) {
+        cb.overrideStartConditions(o.overrideStartConditions);
+      }
       PhoneHomeResult result;
       try (PhoneHomeClient client = cb.build()) {
         result = client.run();
@@ -93,6 +97,10 @@ final class Provisioning {
       return ExitCodes.OK;
     } catch (BootstrapFailedException e) {
       throw new CliException(ExitCodes.PROVISIONING_FAILED, "provisioning failed: " + e.getMessage(), e);
+    } catch (StartConditionsNotMetException e) {
+      throw new CliException(ExitCodes.PROVISIONING_FAILED, "device " + o.host + ": " + e.getMessage()
+          .replace("PhoneHomeClient.Builder.overrideStartConditions(reason)", "--override-start-conditions REASON")
+          + "; nothing was changed on the VC", e);
     } catch (PhcDeviceException e) {
       throw new CliException(ExitCodes.PROVISIONING_FAILED, "device " + o.host + ": " + e.getMessage()
           + " (the process state is kept on the VC: run again to resume)", e);

@@ -13,11 +13,13 @@ import dev.phonehome.phc.api.device.ImageUpload;
 import dev.phonehome.phc.api.device.ScriptPhase;
 import dev.phonehome.phc.api.device.ScriptResult;
 import dev.phonehome.phc.api.device.StagedImage;
+import dev.phonehome.phc.api.device.StartConditions;
 import dev.phonehome.phc.api.device.SyslogSeverity;
 import dev.phonehome.phc.api.model.ConfigurationHandling;
 import dev.phonehome.phc.api.model.HashAlgorithm;
 import dev.phonehome.phc.api.model.ImageVerification;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.VcMember;
 import dev.phonehome.phc.junos.internal.JunosReplies;
 import dev.phonehome.phc.junos.internal.JunosXml;
@@ -25,9 +27,11 @@ import dev.phonehome.phc.junos.internal.NetconfFraming;
 import dev.phonehome.phc.junos.internal.NetconfSession;
 import dev.phonehome.phc.junos.internal.RpcReply;
 import java.io.IOException;
+import dev.phonehome.phc.junos.internal.StartConditionReplies;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +56,9 @@ import javax.xml.transform.stream.StreamResult;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,6 +128,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
   /** The session on which this instance holds the exclusive candidate lock, or null. */
   private @Nullable NetconfSession lockSession;
   private int lastPresentCount = 1;
+  private volatile @Nullable PublicKey verifiedHostKey;
 
   private JunosDeviceOperations(Builder b) {
     this.config = b;
@@ -131,7 +139,14 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
       this.client = SshClient.setUpDefaultClient();
       this.ownsClient = true;
     }
-    client.setServerKeyVerifier(Objects.requireNonNull(b.hostKeys, "hostKeyVerification").verifier());
+    ServerKeyVerifier verifier = Objects.requireNonNull(b.hostKeys, "hostKeyVerification").verifier();
+    client.setServerKeyVerifier((session, address, key) -> {
+      boolean ok = verifier.verifyServerKey(session, address, key);
+      if (ok) {
+        verifiedHostKey = key;
+      }
+      return ok;
+    });
     if (ownsClient) {
       client.start();
     }
@@ -935,6 +950,47 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
         }
       }
     }
+  }
+
+  /**
+   * {@code get-commit-information} (factory default: at most the one commit of the zeroize; see
+   * {@link StartConditionReplies.CommitHistory#factoryDefault()}), the VC mode from
+   * {@code get-virtual-chassis-information}, and the VCPs from {@code get-virtual-chassis-port-information}. A
+   * device without VC support has no VCPs and no mixed mode.
+   */
+  @Override
+  public synchronized StartConditions startConditions() {
+    StartConditionReplies.CommitHistory history = StartConditionReplies.commitHistory(
+        read("start-conditions", null, "<get-commit-information/>").requireNoErrors("start-conditions", null).root());
+    String note = history.factoryDefault() ? null
+        : history.commits() + " commits since the factory default; the last " + history.last();
+    RpcReply vc = read("start-conditions", null, "<get-virtual-chassis-information/>");
+    if (vc.hasErrors()) {
+      return new StartConditions(history.factoryDefault(), note, false, List.of());
+    }
+    Map<Integer, String> models = new LinkedHashMap<>();
+    for (VcMember m : JunosReplies.virtualChassisMembers(vc.root())) {
+      if (m.model() != null) {
+        models.put(m.memberId(), m.model());
+      }
+    }
+    RpcReply ports = read("start-conditions", null, "<get-virtual-chassis-port-information/>")
+        .requireNoErrors("start-conditions", null);
+    return new StartConditions(history.factoryDefault(), note, StartConditionReplies.mixedMode(vc.root()),
+        StartConditionReplies.vcpLinks(ports.root(), models));
+  }
+
+  /** The SSH host key the device presented and the configured verification accepted, in RFC 4253 form. */
+  @Override
+  public synchronized List<SshHostKey> sshHostKeys() {
+    session();
+    PublicKey key = verifiedHostKey;
+    if (key == null) {
+      return List.of();
+    }
+    ByteArrayBuffer blob = new ByteArrayBuffer();
+    blob.putRawPublicKey(key);
+    return List.of(new SshHostKey(KeyUtils.getKeyType(key), Bytes.of(blob.getCompactData())));
   }
 
   /** True when {@code memberId} is the member the session runs on (the primary). */

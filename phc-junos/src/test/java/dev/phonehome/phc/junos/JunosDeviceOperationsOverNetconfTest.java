@@ -522,4 +522,37 @@ class JunosDeviceOperationsOverNetconfTest {
         "command:show version invoke-on all-routing-engines", "get-software-information");
     assertThat(o.deviceInfo()).isEqualTo(new dev.phonehome.phc.api.device.DeviceInfo("JN1249018AFB", "mx480", "Junos", "21.4R3.15"));
   }
+
+  @Test
+  void theSshHostKeyReportedIsTheOneTheSessionVerifiedInRfc4253Form() throws Exception {
+    VirtualChassisModel vc = fourMemberVc();
+    SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(vc));
+    JunosDeviceOperations o = ops(SimulatedVc.client(d, clock));
+    List<dev.phonehome.phc.api.model.SshHostKey> keys = o.sshHostKeys();
+    assertThat(keys).hasSize(1);
+    assertThat(keys.get(0).algorithm()).isEqualTo("ecdsa-sha2-nistp256");
+    org.apache.sshd.common.util.buffer.ByteArrayBuffer expected = new org.apache.sshd.common.util.buffer.ByteArrayBuffer();
+    expected.putRawPublicKey(d.hostKey());
+    assertThat(keys.get(0).keyData()).isEqualTo(Bytes.of(expected.getCompactData()));
+    assertThat(o.trustAnchorCerts()).isEmpty();
+  }
+
+  @Test
+  void startConditionsComeFromTheCommitHistoryTheVcModeAndTheVcPorts() throws Exception {
+    VirtualChassisModel vc = fourMemberVc();
+    SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(vc));
+    JunosDeviceOperations o = ops(SimulatedVc.client(d, clock));
+    o.members();
+    d.clearRecordedRpcs();
+    dev.phonehome.phc.api.device.StartConditions c = o.startConditions();
+    assertThat(d.rpcSummaries()).containsExactly("get-commit-information", "get-virtual-chassis-information",
+        "get-virtual-chassis-port-information");
+    assertThat(c.factoryDefaultConfiguration()).isTrue();
+    assertThat(c.vcpLinks()).hasSize(8).allMatch(l -> l.up() && l.kind() == dev.phonehome.phc.api.device.StartConditions.VcpKind.DEFAULT);
+
+    o.pinRoles(vc.primaryMemberId().getAsInt(), vc.backupMemberId().getAsInt());
+    c = o.startConditions();
+    assertThat(c.factoryDefaultConfiguration()).isFalse();
+    assertThat(c.configurationNote()).startsWith("2 commits since the factory default; the last by ");
+  }
 }

@@ -17,12 +17,14 @@ import dev.phonehome.phc.api.device.ImageUpload;
 import dev.phonehome.phc.api.device.ScriptPhase;
 import dev.phonehome.phc.api.device.ScriptResult;
 import dev.phonehome.phc.api.device.StagedImage;
+import dev.phonehome.phc.api.device.StartConditions;
 import dev.phonehome.phc.api.device.SyslogSeverity;
 import dev.phonehome.phc.api.model.ConfigurationHandling;
 import dev.phonehome.phc.api.model.HashAlgorithm;
 import dev.phonehome.phc.api.model.ImageVerification;
 import dev.phonehome.phc.api.model.MemberRole;
 import dev.phonehome.phc.api.model.MemberStatus;
+import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.VcMember;
 import dev.phonehome.phc.testkit.vc.VcFault;
 import dev.phonehome.phc.testkit.vc.VirtualChassisModel;
@@ -394,6 +396,72 @@ public abstract class DeviceOperationsCompatibilityKit {
       assertTrue(where.contains("phc-state"), where);
       String path = where.substring(where.indexOf('/'));
       assertEquals(Optional.of(bad), model.memberFile(member, path), "kept at " + where + " on member " + member);
+    }
+  }
+
+  // ---------------------------------------------------------------- start conditions and bootstrap-complete facts
+
+  @Test
+  @Timeout(60)
+  public void aFactoryDefaultVcCabledInARingMeetsTheStartConditions() {
+    StartConditions c = ops.startConditions();
+    assertTrue(c.factoryDefaultConfiguration(), "factory default: " + c);
+    assertFalse(c.mixedMode());
+    for (int id = 0; id < SERIALS.size(); id++) {
+      int member = id;
+      List<StartConditions.VcpLink> up = c.vcpLinks().stream().filter(l -> l.memberId() == member && l.up()).toList();
+      assertEquals(2, up.size(), "two VCP links up on member " + id + ": " + c.vcpLinks());
+      for (StartConditions.VcpLink l : up) {
+        assertEquals(StartConditions.VcpKind.DEFAULT, l.kind(), l.toString());
+        assertTrue(l.neighborMemberId() != null && l.neighborMemberId() != member, l.toString());
+      }
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  public void aCommitMeansTheConfigurationIsNoLongerTheFactoryDefault() {
+    ops.loadConfiguration(Bytes.utf8("<configuration><system><host-name>sw1</host-name></system></configuration>"),
+        ConfigurationHandling.MERGE);
+    ops.commitConfiguration();
+    StartConditions c = ops.startConditions();
+    assertFalse(c.factoryDefaultConfiguration());
+    assertNotNull(c.configurationNote());
+  }
+
+  @Test
+  @Timeout(60)
+  public void mixedModeADownLinkAndANetworkPortMadeAVcpAreReported() {
+    model.mixedMode(true);
+    model.vcpCables(List.of(
+        new VirtualChassisModel.VcpCable(0, "1/1", 1, "1/0", StartConditions.VcpKind.DEFAULT),
+        new VirtualChassisModel.VcpCable(1, "1/1", 2, "1/0", StartConditions.VcpKind.DEFAULT),
+        new VirtualChassisModel.VcpCable(2, "1/1", 3, "1/0", StartConditions.VcpKind.DEFAULT),
+        new VirtualChassisModel.VcpCable(3, "2/0", 0, "2/0", StartConditions.VcpKind.CONFIGURED)));
+    ops.reboot(List.of(1));
+    StartConditions c = ops.startConditions();
+    assertTrue(c.mixedMode());
+    StartConditions.VcpLink configured = c.vcpLinks().stream()
+        .filter(l -> l.memberId() == 3 && l.port().endsWith("2/0")).findFirst()
+        .orElseThrow(() -> new AssertionError("no port 2/0 on member 3: " + c.vcpLinks()));
+    assertEquals(StartConditions.VcpKind.CONFIGURED, configured.kind());
+    assertTrue(configured.up());
+    assertEquals(Integer.valueOf(0), configured.neighborMemberId());
+    StartConditions.VcpLink toRebooting = c.vcpLinks().stream()
+        .filter(l -> l.memberId() == 0 && l.port().endsWith("1/1")).findFirst().orElseThrow();
+    assertFalse(toRebooting.up(), "member 1 is rebooting: " + toRebooting);
+    assertTrue(c.vcpLinks().stream().noneMatch(l -> l.memberId() == 1), "a member that is down reports no ports");
+  }
+
+  @Test
+  @Timeout(60)
+  public void sshHostKeysAndTrustAnchorsAreWellFormedWhenTheBindingReportsThem() {
+    for (SshHostKey k : ops.sshHostKeys()) {
+      assertFalse(k.algorithm().isBlank(), k.toString());
+      assertTrue(k.keyData().size() > 16, k.toString());
+    }
+    for (Bytes anchor : ops.trustAnchorCerts()) {
+      assertTrue(anchor.size() > 0);
     }
   }
 

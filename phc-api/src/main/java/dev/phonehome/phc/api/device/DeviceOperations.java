@@ -3,6 +3,7 @@ package dev.phonehome.phc.api.device;
 import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.PhcDeviceException;
 import dev.phonehome.phc.api.model.ConfigurationHandling;
+import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.VcMember;
 import java.util.Collection;
 import java.util.List;
@@ -111,4 +112,28 @@ public interface DeviceOperations {
 
   /** Removes stored engine state from every member. */
   void clearState();
+
+  /**
+   * The facts behind SPEC 4.1 step 1's start conditions: is the configuration the factory default, is the VC
+   * in mixed mode, how are the members cabled (every Virtual Chassis port of every present member). The engine
+   * checks them before a fresh run.
+   */
+  StartConditions startConditions();
+
+  /**
+   * The device's SSH host keys, sent with RFC 8572 {@code bootstrap-complete} ({@code ssh-host-keys}) so the
+   * owner can pin them. Empty (the default) when the binding cannot read them.
+   */
+  default List<SshHostKey> sshHostKeys() {
+    return List.of();
+  }
+
+  /**
+   * The trust anchors the device is configured to trust, each a CMS degenerate SignedData of X.509 certificates,
+   * sent with RFC 8572 {@code bootstrap-complete} ({@code trust-anchor-certs}). Empty (the default) when the
+   * binding cannot read them.
+   */
+  default List<Bytes> trustAnchorCerts() {
+    return List.of();
+  }
 }

@@ -109,7 +109,7 @@ public final class PhoneHomeClient implements AutoCloseable {
         .withCache(b.imageCache == null ? null : b.imageCache.store());
     this.engine = new Engine(new Engine.Config(servers, serial, device, b.clock, b.sleeper, random, transport,
         stagers, store, b.memberDetectionTimeout, b.detectionPollInterval, b.retryPolicy, b.maxRounds,
-        b.maxTotalTime, b.notificationDrainTimeout, b.verifier != null,
+        b.maxTotalTime, b.notificationDrainTimeout, b.strictRetries, b.startConditionOverride, b.verifier != null,
         b.verifier != null && b.verifier.labModeInsecure(), b.listener));
   }
 
@@ -179,6 +179,8 @@ public final class PhoneHomeClient implements AutoCloseable {
     private Duration notificationDrainTimeout = Duration.ofMinutes(10);
     private Duration imageFetchTimeout = Duration.ofHours(1);
     private int imageAttemptsPerServer = 10;
+    private int strictRetries = 1;
+    private @Nullable String startConditionOverride;
     private PhoneHomeEventListener listener = PhoneHomeEventListener.NONE;
     private @Nullable ConveyedInformationVerifier verifier;
     private boolean provisionalConnections;
@@ -214,6 +216,8 @@ public final class PhoneHomeClient implements AutoCloseable {
       b.notificationDrainTimeout = notificationDrainTimeout;
       b.imageFetchTimeout = imageFetchTimeout;
       b.imageAttemptsPerServer = imageAttemptsPerServer;
+      b.strictRetries = strictRetries;
+      b.startConditionOverride = startConditionOverride;
       b.listener = listener;
       b.verifier = verifier;
       b.provisionalConnections = provisionalConnections;
@@ -404,6 +408,36 @@ public final class PhoneHomeClient implements AutoCloseable {
         throw new IllegalArgumentException("imageAttemptsPerServer must be at least 1, was " + attempts);
       }
       this.imageAttemptsPerServer = attempts;
+      return this;
+    }
+
+    /**
+     * Strict provisioning (SPEC table 1): how many times members that failed are tried again before the client
+     * reports the failure and starts over with the next server (default 1): a failed install is installed again;
+     * a member back on the old software is installed and rebooted again; a member that did not come back is
+     * looked for again for another member-detection timeout.
+     */
+    public Builder strictRetries(int retries) {
+      if (retries < 0) {
+        throw new IllegalArgumentException("strictRetries must not be negative, was " + retries);
+      }
+      this.strictRetries = retries;
+      return this;
+    }
+
+    /**
+     * Starts a fresh run even when the start conditions (SPEC 4.1 step 1: factory-default configuration, not
+     * mixed mode, a ring of dedicated or default VCPs) do not hold, for an operator who knows better. The reason
+     * is logged and reported to the phone-home server, with what did not hold, as {@code bootstrap-warning}.
+     * Without it, {@link PhoneHomeClient#run()} throws {@link StartConditionsNotMetException} and changes
+     * nothing.
+     */
+    public Builder overrideStartConditions(String reason) {
+      Objects.requireNonNull(reason, "reason");
+      if (reason.isBlank()) {
+        throw new IllegalArgumentException("overrideStartConditions needs a reason (it is logged and reported)");
+      }
+      this.startConditionOverride = reason;
       return this;
     }
 

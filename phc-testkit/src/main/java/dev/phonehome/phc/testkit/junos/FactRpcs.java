@@ -62,7 +62,8 @@ final class FactRpcs {
   static String virtualChassis(SimState d) {
     StringBuilder b = new StringBuilder("<virtual-chassis-information>\n")
         .append("<preprovisioned-virtual-chassis-information>\n<virtual-chassis-id>5ad3.9cb1.77e0</virtual-chassis-id>\n")
-        .append("<virtual-chassis-mode>Enabled</virtual-chassis-mode>\n</preprovisioned-virtual-chassis-information>\n")
+        .append("<virtual-chassis-mode>").append(d.model.mixedMode() ? "Mixed" : "Enabled")
+        .append("</virtual-chassis-mode>\n</preprovisioned-virtual-chassis-information>\n")
         .append("<member-list junos:style=\"single-slot\">\n");
     for (VcMember m : d.model.members()) {
       b.append("<member>\n<member-status>").append(m.isPresent() ? "Prsnt" : "NotPrsnt").append("</member-status>\n")
@@ -74,38 +75,22 @@ final class FactRpcs {
       }
       if (m.isPresent()) {
         b.append("<member-priority>").append(d.config.mastershipPriority(m.memberId())).append("</member-priority>\n")
-            .append("<member-mixed-mode>N</member-mixed-mode>\n<member-route-mode>VC</member-route-mode>\n")
+            .append("<member-mixed-mode>").append(d.model.mixedMode() ? "Y" : "N")
+            .append("</member-mixed-mode>\n<member-route-mode>VC</member-route-mode>\n")
             .append("<member-role>").append(roleText(m.role())).append("</member-role>\n")
             .append("<neighbor-list>\n");
-        for (int[] n : ring(d, m.memberId())) {
-          b.append("<neighbor>\n<neighbor-id>").append(n[0]).append("</neighbor-id>\n<neighbor-interface>vcp-255/1/")
-              .append(n[1]).append("</neighbor-interface>\n</neighbor>\n");
+        for (var l : d.model.vcpLinks()) {
+          if (l.memberId() == m.memberId() && l.up() && l.neighborMemberId() != null) {
+            b.append("<neighbor>\n<neighbor-id>").append(l.neighborMemberId()).append("</neighbor-id>\n")
+                .append("<neighbor-interface>vcp-255/").append(SimXml.esc(l.port())).append("</neighbor-interface>\n")
+                .append("</neighbor>\n");
+          }
         }
         b.append("</neighbor-list>\n");
       }
       b.append("</member>\n");
     }
     return b.append("</member-list>\n</virtual-chassis-information>").toString();
-  }
-
-  /** The members cabled in a ring through the two default VCPs: {neighbor id, local port}. */
-  private static List<int[]> ring(SimState d, int id) {
-    List<Integer> up = new ArrayList<>();
-    for (VcMember m : d.model.members()) {
-      if (m.isPresent()) {
-        up.add(m.memberId());
-      }
-    }
-    List<int[]> out = new ArrayList<>();
-    if (up.size() < 2) {
-      return out;
-    }
-    int i = up.indexOf(id);
-    out.add(new int[] {up.get((i + 1) % up.size()), 0});
-    if (up.size() > 2) {
-      out.add(new int[] {up.get((i - 1 + up.size()) % up.size()), 1});
-    }
-    return out;
   }
 
   static String roleText(@Nullable MemberRole role) {

@@ -28,6 +28,7 @@ final class JunosRpcHandler {
   JunosRpcHandler(SimState device) {
     this.device = device;
     FactRpcs.register(this);
+    VcPortRpcs.register(this);
     CommandRpcs.register(this);
     FileRpcs.register(this);
     SoftwareRpcs.register(this);

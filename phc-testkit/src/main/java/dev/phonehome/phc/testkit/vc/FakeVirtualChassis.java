@@ -10,10 +10,12 @@ import dev.phonehome.phc.api.device.ImageUpload;
 import dev.phonehome.phc.api.device.ScriptPhase;
 import dev.phonehome.phc.api.device.ScriptResult;
 import dev.phonehome.phc.api.device.StagedImage;
+import dev.phonehome.phc.api.device.StartConditions;
 import dev.phonehome.phc.api.device.SyslogSeverity;
 import dev.phonehome.phc.api.model.ConfigurationHandling;
 import dev.phonehome.phc.api.model.ImageVerification;
 import dev.phonehome.phc.api.model.MemberRole;
+import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.VcMember;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -49,6 +51,8 @@ public final class FakeVirtualChassis implements DeviceOperations {
   private final String imageDirectory;
   private final String osName;
   private final List<VcOperation> calls = new ArrayList<>();
+  private final List<SshHostKey> sshHostKeys;
+  private final List<Bytes> trustAnchorCerts;
 
   private FakeVirtualChassis(Builder b) {
     this.model = b.model;
@@ -56,6 +60,8 @@ public final class FakeVirtualChassis implements DeviceOperations {
     this.engineOnPrimary = b.engineOnPrimary;
     this.imageDirectory = b.imageDirectory;
     this.osName = b.osName;
+    this.sshHostKeys = List.copyOf(b.sshHostKeys);
+    this.trustAnchorCerts = List.copyOf(b.trustAnchorCerts);
   }
 
   /** An agent-pushes fake, engine off the box. */
@@ -279,6 +285,28 @@ public final class FakeVirtualChassis implements DeviceOperations {
     model.clearState();
   }
 
+  @Override
+  public StartConditions startConditions() {
+    record("start-conditions", "");
+    primary();
+    List<VcOperation> commits = model.configurationCommitsSinceZeroize();
+    String note = commits.isEmpty() ? null : commits.size() + " configuration commit(s) since the factory default;"
+        + " the last: " + commits.get(commits.size() - 1).summary() + " at " + commits.get(commits.size() - 1).at();
+    return new StartConditions(commits.isEmpty(), note, model.mixedMode(), model.vcpLinks());
+  }
+
+  @Override
+  public List<SshHostKey> sshHostKeys() {
+    record("ssh-host-keys", "");
+    return sshHostKeys;
+  }
+
+  @Override
+  public List<Bytes> trustAnchorCerts() {
+    record("trust-anchor-certs", "");
+    return trustAnchorCerts;
+  }
+
   /** The current primary's member id, if any. */
   public OptionalInt primaryMemberId() {
     return model.primaryMemberId();
@@ -291,6 +319,8 @@ public final class FakeVirtualChassis implements DeviceOperations {
     private boolean engineOnPrimary;
     private String imageDirectory = "/var/tmp/";
     private String osName = "junos";
+    private final List<SshHostKey> sshHostKeys = new ArrayList<>();
+    private final List<Bytes> trustAnchorCerts = new ArrayList<>();
 
     private Builder(VirtualChassisModel model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -315,6 +345,18 @@ public final class FakeVirtualChassis implements DeviceOperations {
 
     public Builder osName(String osName) {
       this.osName = Objects.requireNonNull(osName, "osName");
+      return this;
+    }
+
+    /** An SSH host key the device reports for RFC 8572 {@code bootstrap-complete} (none by default). */
+    public Builder addSshHostKey(SshHostKey key) {
+      this.sshHostKeys.add(Objects.requireNonNull(key, "key"));
+      return this;
+    }
+
+    /** A trust anchor (CMS degenerate SignedData) the device reports for {@code bootstrap-complete} (none by default). */
+    public Builder addTrustAnchorCert(Bytes cms) {
+      this.trustAnchorCerts.add(Objects.requireNonNull(cms, "cms"));
       return this;
     }
 

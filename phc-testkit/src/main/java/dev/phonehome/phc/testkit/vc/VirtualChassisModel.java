@@ -81,6 +81,8 @@ public final class VirtualChassisModel {
   private long sequence;
   private ImageSource imageSource;
   private BiFunction<ScriptPhase, Bytes, ScriptResult> scriptRunner;
+  private final List<VcpCable> vcpCables = new ArrayList<>();
+  private boolean mixedMode;
 
   private VirtualChassisModel(Builder b) {
     this.clock = b.clock;
@@ -90,6 +92,7 @@ public final class VirtualChassisModel {
     this.imageSha256 = new HashMap<>(b.imageSha256);
     this.imageSource = b.imageSource;
     this.scriptRunner = b.scriptRunner;
+    this.mixedMode = b.mixedMode;
     if (b.members.isEmpty()) {
       throw new IllegalStateException("a Virtual Chassis needs at least one member");
     }
@@ -121,6 +124,7 @@ public final class VirtualChassisModel {
       }
       m.cabled = false;
     }
+    vcpCables.addAll(defaultRing(cabledIds()));
   }
 
   public static Builder builder() {
@@ -324,9 +328,11 @@ public final class VirtualChassisModel {
     if (members.containsKey(memberId)) {
       throw new IllegalStateException("member " + memberId + " exists");
     }
+    List<Integer> before = cabledIds();
     Member m = new Member(memberId, serial, model, version);
     m.bootedAt = clock.instant();
     members.put(memberId, m);
+    followDefaultRing(before);
     log("member-added", "member=" + memberId + " serial=" + serial);
     join(m);
   }
@@ -338,7 +344,9 @@ public final class VirtualChassisModel {
     if (m.present && m.role != MemberRole.LINECARD) {
       throw new IllegalStateException("uncable a linecard, not the " + m.role + " member " + memberId);
     }
+    List<Integer> before = cabledIds();
     m.cabled = false;
+    followDefaultRing(before);
     m.present = false;
     m.role = null;
     log("member-uncabled", "member=" + memberId);
@@ -349,7 +357,9 @@ public final class VirtualChassisModel {
     settle();
     Member m = require(memberId, "cable");
     if (!m.cabled) {
+      List<Integer> before = cabledIds();
       m.cabled = true;
+      followDefaultRing(before);
       log("member-cabled", "member=" + memberId);
       join(m);
     }
@@ -768,6 +778,132 @@ public final class VirtualChassisModel {
     }
   }
 
+  // ---------------------------------------------------------------- start conditions (SPEC 4.1 step 1)
+
+  /**
+   * One VCP cable between two members' Virtual Chassis ports: {@code kind} is how the ports came to be VCPs (the
+   * same at both ends in this model).
+   */
+  public record VcpCable(int memberA, String portA, int memberB, String portB,
+      dev.phonehome.phc.api.device.StartConditions.VcpKind kind) {
+    public VcpCable {
+      Objects.requireNonNull(portA, "portA");
+      Objects.requireNonNull(portB, "portB");
+      Objects.requireNonNull(kind, "kind");
+    }
+  }
+
+  /**
+   * The factory cabling: the members in member-id order in a ring through their two default VCPs (an EX4300's
+   * QSFP+ ports {@code 1/0} and {@code 1/1}); two members are joined by both.
+   */
+  public static List<VcpCable> defaultRing(List<Integer> memberIds) {
+    List<Integer> ids = new ArrayList<>(memberIds);
+    ids.sort(null);
+    List<VcpCable> out = new ArrayList<>();
+    var kind = dev.phonehome.phc.api.device.StartConditions.VcpKind.DEFAULT;
+    if (ids.size() == 2) {
+      out.add(new VcpCable(ids.get(0), "1/0", ids.get(1), "1/0", kind));
+      out.add(new VcpCable(ids.get(0), "1/1", ids.get(1), "1/1", kind));
+    } else if (ids.size() > 2) {
+      for (int i = 0; i < ids.size(); i++) {
+        out.add(new VcpCable(ids.get(i), "1/1", ids.get((i + 1) % ids.size()), "1/0", kind));
+      }
+    }
+    return out;
+  }
+
+  private List<Integer> cabledIds() {
+    List<Integer> out = new ArrayList<>();
+    members.values().forEach(m -> {
+      if (m.cabled) {
+        out.add(m.id);
+      }
+    });
+    return out;
+  }
+
+  /** While the cabling is the factory ring, members cabled in or out join or leave the ring. */
+  private void followDefaultRing(List<Integer> before) {
+    if (vcpCables.equals(defaultRing(before))) {
+      vcpCables.clear();
+      vcpCables.addAll(defaultRing(cabledIds()));
+    }
+  }
+
+  /** The VCP cabling now. */
+  public synchronized List<VcpCable> vcpCables() {
+    return List.copyOf(vcpCables);
+  }
+
+  /** Recables the VC (for example a daisy chain, or a configured network port as VCP). */
+  public synchronized void vcpCables(List<VcpCable> cables) {
+    vcpCables.clear();
+    vcpCables.addAll(cables);
+    log("vcp-cables", cables.toString());
+  }
+
+  /**
+   * Every VCP of every present member as that member reports it: up when the member at the other end is
+   * present too, with that member as neighbour.
+   */
+  public synchronized List<dev.phonehome.phc.api.device.StartConditions.VcpLink> vcpLinks() {
+    settle();
+    List<dev.phonehome.phc.api.device.StartConditions.VcpLink> out = new ArrayList<>();
+    for (Member m : members.values()) {
+      if (!m.present || !m.cabled) {
+        continue;
+      }
+      for (VcpCable c : vcpCables) {
+        for (int end = 0; end < 2; end++) {
+          int self = end == 0 ? c.memberA() : c.memberB();
+          int other = end == 0 ? c.memberB() : c.memberA();
+          if (self != m.id) {
+            continue;
+          }
+          Member o = members.get(other);
+          boolean up = o != null && o.present && o.cabled;
+          out.add(new dev.phonehome.phc.api.device.StartConditions.VcpLink(m.id, end == 0 ? c.portA() : c.portB(),
+              c.kind(), up, up ? other : null));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether the VC runs in mixed mode (different switch families). */
+  public synchronized boolean mixedMode() {
+    return mixedMode;
+  }
+
+  /** Sets mixed mode ({@code request virtual-chassis mode mixed} and a reboot, in one step). */
+  public synchronized void mixedMode(boolean mixed) {
+    this.mixedMode = mixed;
+    log("mixed-mode", String.valueOf(mixed));
+  }
+
+  /**
+   * True while nobody committed configuration (or pinned roles, which commits mastership priorities) since the
+   * VC was built or last zeroized.
+   */
+  public synchronized boolean factoryDefaultConfiguration() {
+    return configurationCommitsSinceZeroize().isEmpty();
+  }
+
+  /** The configuration commits (and role pin changes) since the last zeroize, oldest first. */
+  public synchronized List<VcOperation> configurationCommitsSinceZeroize() {
+    List<VcOperation> out = new ArrayList<>();
+    for (VcOperation op : operations) {
+      if (op.name().equals("zeroize")) {
+        out.clear();
+      } else if ((op.name().equals("commit") && !op.detail().contains("result=failed"))
+          || op.name().equals("pin-roles") || op.name().equals("unpin-roles")) {
+        out.add(op);
+      }
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- internals
 
   private void failover() {
@@ -1131,8 +1267,15 @@ public final class VirtualChassisModel {
     private @Nullable Integer backup;
     private ImageSource imageSource = ImageSource.urlConnection();
     private BiFunction<ScriptPhase, Bytes, ScriptResult> scriptRunner = (p, s) -> new ScriptResult(0, "");
+    private boolean mixedMode;
 
     private Builder() {}
+
+    /** The VC runs in mixed mode (default false). */
+    public Builder mixedMode(boolean mixed) {
+      this.mixedMode = mixed;
+      return this;
+    }
 
     /** The clock (use the test kit's {@code VirtualClock}). */
     public Builder clock(Clock clock) {

@@ -22,6 +22,8 @@ final class FakeTransport implements BootstrapTransport {
   private final Map<String, Deque<Object>> answers = new HashMap<>();
   final List<String> fetches = new ArrayList<>();
   final List<EngineState.Outbound> delivered = new ArrayList<>();
+  /** The RFC 8572 reporting-level every answer carries (null: none, as in the Juniper dialect). */
+  dev.phonehome.phc.api.model.ReportingLevel reportingLevel;
   int reportFailuresLeft;
   boolean reportsDown;
   /** Answers to the next notifications (then they are delivered): outcomes the transport returns instead. */
@@ -51,7 +53,7 @@ final class FakeTransport implements BootstrapTransport {
     if (a instanceof RuntimeException e) {
       throw e;
     }
-    return new Answer((ConveyedInformation) a, true);
+    return new Answer((ConveyedInformation) a, true, reportingLevel);
   }
 
   @Override

@@ -56,6 +56,8 @@ final class Harness {
   Duration detectionTimeout = Duration.ofMinutes(10);
   int maxRounds;
   int imageAttempts = 10;
+  int strictRetries = 1;
+  String startConditionOverride;
   int crashes;
   final PhoneHomeEventListener listener = new PhoneHomeEventListener() {
     @Override
@@ -127,7 +129,7 @@ final class Harness {
         listener, Duration.ofMinutes(30), imageAttempts, deadline);
     return new Engine(new Engine.Config(list, null, device, clock, clock, random, transport, stagers,
         StateStore.onDevice(device), detectionTimeout, Duration.ofSeconds(15), RetryPolicy.DEFAULT, maxRounds, null,
-        Duration.ofMinutes(10), false, false, listener));
+        Duration.ofMinutes(10), strictRetries, startConditionOverride, false, false, listener));
   }
 
   /** Runs engines until one finishes: a crash means a new engine (on whatever is primary now) resumes. */

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -132,6 +133,12 @@ final class FaultWorld {
   boolean everSaved;
 
   FaultWorld(Config config) {
+    this(config, b -> b, b -> b);
+  }
+
+  /** A world whose server and device the caller adjusts (reporting level, host keys...). */
+  FaultWorld(Config config, UnaryOperator<PhoneHomeServer.Builder> serverSettings,
+      UnaryOperator<FakeVirtualChassis.Builder> deviceSettings) {
     this.config = config;
     VirtualChassisModel.Builder b = VirtualChassisModel.builder().clock(clock)
         .image(IMAGE_NAME, NEW, Bytes.of(digest("SHA-256")))
@@ -145,8 +152,8 @@ final class FaultWorld {
       b.member(i, "PE" + i, "ex4300-48p", OLD);
     }
     model = b.primary(0).backup(1).build();
-    device = FakeVirtualChassis.builder(model).imageStaging(config.staging())
-        .engineOnPrimary(config.engineOnPrimary()).build();
+    device = deviceSettings.apply(FakeVirtualChassis.builder(model).imageStaging(config.staging())
+        .engineOnPrimary(config.engineOnPrimary())).build();
     OnboardingInformation onboarding = OnboardingInformation.builder()
         .bootImage(BootImage.builder().name(IMAGE_NAME).osVersion(NEW).addDownloadUri(IMAGE_URI)
             .addVerification(new ImageVerification(HashAlgorithm.SHA_256, Bytes.of(digest("SHA-256"))))
@@ -161,7 +168,7 @@ final class FaultWorld {
             : VirtualChassisTopology.minimum(config.mode()))
         .build();
     ProvisioningRecord record = ProvisioningRecord.of(config.serial(), onboarding);
-    server = PhoneHomeServer.builder()
+    server = serverSettings.apply(PhoneHomeServer.builder())
         .records(serial -> serial.equals(config.serial()) ? Optional.of(record) : Optional.empty())
         .store(store)
         .authenticator(DeviceAuthentication.builder().deviceSecrets(serial -> Optional.of(SECRET)).build())

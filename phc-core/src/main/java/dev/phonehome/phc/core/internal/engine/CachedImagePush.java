@@ -240,5 +240,10 @@ final class CachedImagePush {
     public void clearState() {
       throw notADevice();
     }
+
+    @Override
+    public dev.phonehome.phc.api.device.StartConditions startConditions() {
+      throw notADevice();
+    }
   }
 }

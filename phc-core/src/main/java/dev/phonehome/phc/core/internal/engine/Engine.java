@@ -34,8 +34,10 @@ import dev.phonehome.phc.core.client.BootstrapFailedException;
 import dev.phonehome.phc.core.client.MemberOutcome;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
 import dev.phonehome.phc.core.client.RefusedNotification;
+import dev.phonehome.phc.core.client.StartConditionsNotMetException;
 import dev.phonehome.phc.core.client.StateStore;
 import dev.phonehome.phc.core.client.RetryPolicy;
+import dev.phonehome.phc.core.client.StartConditionsNotMetException;
 import dev.phonehome.phc.core.client.StateStore;
 import dev.phonehome.phc.core.internal.engine.EngineState.MemberProgress;
 import dev.phonehome.phc.core.internal.engine.EngineState.PlannedMember;
@@ -89,6 +91,8 @@ public final class Engine {
       int maxRounds,
       @Nullable Duration maxTotalTime,
       Duration notificationDrainTimeout,
+      int strictRetries,
+      @Nullable String startConditionOverride,
       boolean signedDataPreferred,
       boolean labModeInsecure,
       PhoneHomeEventListener listener) {
@@ -117,7 +121,11 @@ public final class Engine {
   public PhoneHomeResult run() throws InterruptedException {
     EngineState s = loadStateWhenReachable();
     if (s == null) {
+      String overridden = checkStartConditions();
       s = fresh();
+      if (overridden != null) {
+        s.pendingWarnings.add(overridden);
+      }
       listener.runStarted();
       log.info("phone-home starting for {}", c.servers().get(0).url());
     } else if (s.restarted) {
@@ -156,6 +164,51 @@ public final class Engine {
     save(s);
     listener.runCompleted();
     return result(s, false);
+  }
+
+  /**
+   * SPEC 4.1 step 1, before a fresh run (never on resume: a run in progress has changed the configuration
+   * itself): factory-default configuration, not mixed mode, a ring of dedicated or default VCPs.
+   *
+   * @return null when they hold; the warning to report when they do not and the operator overrode the check
+   * @throws StartConditionsNotMetException when they do not hold and nobody overrode the check
+   */
+  private @Nullable String checkStartConditions() {
+    List<String> problems;
+    try {
+      problems = StartConditionCheck.problems(device.startConditions(), device.members());
+    } catch (PhcDeviceException e) {
+      if (e.sessionLost()) {
+        throw e;
+      }
+      problems = List.of("the start conditions cannot be read from the device: " + e.getMessage());
+    }
+    if (problems.isEmpty()) {
+      return null;
+    }
+    String override = c.startConditionOverride();
+    if (override == null) {
+      for (String p : problems) {
+        try {
+          device.syslog(SyslogSeverity.ERROR, "phone-home: not starting: " + p);
+        } catch (PhcDeviceException e) {
+          log.debug("syslog failed: {}", e.getMessage());
+        }
+      }
+      StartConditionsNotMetException e = new StartConditionsNotMetException(problems);
+      log.error("{}", e.getMessage());
+      listener.runFailed(e);
+      throw e;
+    }
+    String warning = "start conditions not met, overridden by the operator (" + override + "): "
+        + String.join("; ", problems);
+    log.warn("{}", warning);
+    try {
+      device.syslog(SyslogSeverity.WARNING, "phone-home: " + warning);
+    } catch (PhcDeviceException e) {
+      log.debug("syslog failed: {}", e.getMessage());
+    }
+    return warning;
   }
 
   // ------------------------------------------------------------------------------------------ the steps
@@ -426,25 +479,41 @@ public final class Engine {
     return otherwise;
   }
 
-  private boolean install(EngineState s, PlannedMember m, VcNotification success) {
-    try {
-      device.installImage(m.memberId, new StagedImage(Objects.requireNonNull(s.stagedPath), s.stagedSize));
-      m.progress = MemberProgress.INSTALLED;
-      if (vc(s)) {
-        notify(s, success.about(ref(m)));
+  /**
+   * Installs the image on one member. In strict mode a failed install is tried again (table 1: "retry the
+   * members that failed"), up to {@code strictRetries} times, before the member counts as failed.
+   */
+  private boolean install(EngineState s, PlannedMember m, VcNotification success) throws InterruptedException {
+    while (true) {
+      try {
+        device.installImage(m.memberId, new StagedImage(Objects.requireNonNull(s.stagedPath), s.stagedSize));
+        m.progress = MemberProgress.INSTALLED;
+        if (vc(s)) {
+          notify(s, success.about(ref(m)));
+        }
+        return true;
+      } catch (PhcDeviceException e) {
+        log.warn("install on member {} failed: {}", m.memberId, e.getMessage());
+        s.lastDeviceProblem = e.getMessage();
+        if (strict(s) && m.attempts < c.strictRetries()) {
+          m.attempts++;
+          notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_WARNING, "installing on member " + m.memberId
+              + " failed (" + e.getMessage() + "); strict provisioning tries again (retry " + m.attempts + " of "
+              + c.strictRetries() + ")"));
+          checkpoint(s);
+          c.sleeper().sleep(c.detectionPollInterval());
+          continue;
+        }
+        m.progress = MemberProgress.INSTALL_FAILED;
+        if (!vc(s)) {
+          notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_ERROR, e.getMessage()));
+        } else if (strict(s)) {
+          notify(s, VcNotification.IMAGE_INSTALLATION_FAILED.about(ref(m)));
+        } else {
+          notify(s, VcNotification.UPGRADE_FAILED.about(ref(m)));
+        }
+        return false;
       }
-      return true;
-    } catch (PhcDeviceException e) {
-      log.warn("install on member {} failed: {}", m.memberId, e.getMessage());
-      m.progress = MemberProgress.INSTALL_FAILED;
-      if (!vc(s)) {
-        notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_ERROR, e.getMessage()));
-      } else if (strict(s)) {
-        notify(s, VcNotification.IMAGE_INSTALLATION_FAILED.about(ref(m)));
-      } else {
-        notify(s, VcNotification.UPGRADE_FAILED.about(ref(m)));
-      }
-      return false;
     }
   }
 
@@ -637,6 +706,9 @@ public final class Engine {
         for (PlannedMember m : waiting) {
           m.progress = MemberProgress.DETECTION_FAILED;
           anyFailed = true;
+          if (m.attempts > 0) {
+            continue; // reported when it first failed; a strict re-check that still misses it is reported below
+          }
           if (vc(s)) {
             notify(s, VcNotification.DETECTION_FAILED.about(ref(m)));
           } else {
@@ -653,13 +725,61 @@ public final class Engine {
     }
     s.detectDeadline = null;
     if (anyFailed && strict(s)) {
-      notify(s, VcNotification.STRICT_BOOTSTRAP_FAILURE.aboutVc());
-      return startOver(s, "strict provisioning: members not back on the image within " + c.memberDetectionTimeout());
+      return strictFailure(s, group);
     }
     if (next == Step.UNPIN_ROLES && vc(s)) {
       notify(s, ProgressReport.of(ProgressType.BOOT_IMAGE_COMPLETE, "image phase complete for the Virtual Chassis"));
     }
     return next;
+  }
+
+  /**
+   * Table 1, strict mode: members of {@code group} failed detection. "Retry the members that failed": a member
+   * back on the old software is installed and rebooted again, a member that did not come back is looked for
+   * again for another member-detection timeout; each up to {@code strictRetries} times. Then the error is
+   * reported and the process starts over with the next server.
+   */
+  private Step strictFailure(EngineState s, List<PlannedMember> group) {
+    List<PlannedMember> failed = new ArrayList<>();
+    for (PlannedMember m : group) {
+      if (m.progress == MemberProgress.UPGRADE_FAILED || m.progress == MemberProgress.DETECTION_FAILED) {
+        failed.add(m);
+      }
+    }
+    boolean retry = !failed.isEmpty() && failed.stream().allMatch(m -> m.attempts < c.strictRetries());
+    boolean retried = failed.stream().anyMatch(m -> m.attempts > 0);
+    if (!retry) {
+      boolean stillMissing = failed.stream().anyMatch(m -> m.progress == MemberProgress.DETECTION_FAILED);
+      notify(s, (retried && stillMissing ? VcNotification.STRICT_DETECTION_FAILED_MEMBERS
+          : VcNotification.STRICT_BOOTSTRAP_FAILURE).aboutVc());
+      return startOver(s, "strict provisioning: members " + failed.stream().map(m -> m.memberId).toList()
+          + " not back on the image within " + c.memberDetectionTimeout()
+          + (retried ? " after " + c.strictRetries() + " retry(ies)" : ""));
+    }
+    notify(s, VcNotification.STRICT_BOOTSTRAP_FAILURE.aboutVc());
+    boolean reinstall = false;
+    for (PlannedMember m : failed) {
+      m.attempts++;
+      if (m.progress == MemberProgress.UPGRADE_FAILED) {
+        m.progress = MemberProgress.PENDING;
+        reinstall = true;
+      } else {
+        m.progress = MemberProgress.REBOOTING; // not rebooted again: looked for again
+      }
+    }
+    s.detectDeadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    String which = failed.stream().map(m -> m.memberId).toList().toString();
+    log.warn("strict provisioning: trying members {} again (retry {} of {})", which, failed.get(0).attempts,
+        c.strictRetries());
+    device.syslog(SyslogSeverity.WARNING, "phone-home: strict provisioning: trying members " + which + " again");
+    if (!reinstall) {
+      return s.step;
+    }
+    return switch (s.step) {
+      case DETECT_LINECARDS -> Step.INSTALL_LINECARDS;
+      case DETECT_BACKUP -> Step.INSTALL_BACKUP;
+      default -> Step.INSTALL_PRIMARY;
+    };
   }
 
   /**
@@ -765,7 +885,17 @@ public final class Engine {
         : "phone-home bootstrap complete; failed members: " + String.join(", ", failed);
     device.syslog(SyslogSeverity.NOTICE, "phone-home: " + message);
     log.info(message);
-    notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_COMPLETE, message));
+    // RFC 8572: bootstrap-complete carries the device's SSH host keys and trust anchors, where the binding can
+    // read them (the Juniper dialect has no place for them; its encoder leaves them out).
+    ProgressReport.Builder complete = ProgressReport.builder(ProgressType.BOOTSTRAP_COMPLETE).message(message);
+    try {
+      device.sshHostKeys().forEach(complete::addSshHostKey);
+      device.trustAnchorCerts().forEach(complete::addTrustAnchorCert);
+    } catch (PhcDeviceException e) {
+      log.warn("the device's SSH host keys or trust anchors cannot be read; bootstrap-complete goes without: {}",
+          e.getMessage());
+    }
+    notify(s, complete.build());
   }
 
   /**

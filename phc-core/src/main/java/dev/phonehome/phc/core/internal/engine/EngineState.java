@@ -67,6 +67,8 @@ public final class EngineState {
     final String serialNumber;
     final MemberRole initialRole;
     MemberProgress progress;
+    /** Strict-mode retries used on this member (table 1: retry the members that failed). */
+    int attempts;
 
     PlannedMember(int memberId, String serialNumber, MemberRole initialRole, MemberProgress progress) {
       this.memberId = memberId;

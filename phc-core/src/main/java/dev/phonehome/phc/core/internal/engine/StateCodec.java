@@ -79,6 +79,9 @@ public final class StateCodec {
         w.name("serial").value(m.serialNumber);
         w.name("role").value(m.initialRole.name());
         w.name("progress").value(m.progress.name());
+        if (m.attempts > 0) {
+          w.name("attempts").value(m.attempts);
+        }
         w.endObject();
       }
       w.endArray();
@@ -185,6 +188,7 @@ public final class StateCodec {
               String serial = null;
               MemberRole role = null;
               EngineState.MemberProgress progress = null;
+              int attempts = 0;
               r.beginObject();
               while (r.hasNext()) {
                 switch (r.nextName()) {
@@ -192,6 +196,7 @@ public final class StateCodec {
                   case "serial" -> serial = r.nextString();
                   case "role" -> role = MemberRole.valueOf(r.nextString());
                   case "progress" -> progress = EngineState.MemberProgress.valueOf(r.nextString());
+                  case "attempts" -> attempts = r.nextInt();
                   default -> r.skipValue();
                 }
               }
@@ -199,7 +204,9 @@ public final class StateCodec {
               if (serial == null || role == null || progress == null || id < 0) {
                 throw new PhcProtocolException("incomplete member in engine state", r.getPath());
               }
-              s.members.add(new EngineState.PlannedMember(id, serial, role, progress));
+              EngineState.PlannedMember pm = new EngineState.PlannedMember(id, serial, role, progress);
+              pm.attempts = attempts;
+              s.members.add(pm);
             }
             r.endArray();
           }
