@@ -137,6 +137,9 @@ public final class Engine {
     } else {
       listener.runResumed(s.step.name());
       log.info("phone-home resuming at step {}", s.step);
+      if (s.quarantined) {
+        checkpoint(s); // the copies moved aside are reported once: the warnings are saved before anything else
+      }
       if (s.step == Step.COMPLETE) {
         drainOutbox(s);
         return result(s, true);
@@ -1192,6 +1195,7 @@ public final class Engine {
       log.info("resuming from the state on {} (generation {})", bestCopy.location(), s.generation);
     }
     s.pendingWarnings.addAll(warnings);
+    s.quarantined = !warnings.isEmpty();
     reportPendingWarnings(s);
     // Whatever was saved is durable: its notifications may go on the wire.
     durableSequence = s.nextSequence - 1;

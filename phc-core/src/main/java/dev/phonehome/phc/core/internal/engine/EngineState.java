@@ -144,6 +144,8 @@ public final class EngineState {
   final List<String> pendingWarnings = new ArrayList<>();
   /** Not persisted: the last thing that went wrong on the device side in this run, for failure messages. */
   transient @Nullable String lastDeviceProblem;
+  /** Not persisted: loading moved a copy that did not verify aside (the warning must be saved at once). */
+  transient boolean quarantined;
   /** Not persisted: this state restarts the process because no saved copy verified. */
   transient boolean restarted;
 
