@@ -4,6 +4,7 @@
 # http.server), in one run. Prints throughput, the ratio, and peak RSS of each (GNU time -v).
 #
 # Usage: bench/image-fetch/run.sh [size-MiB]     (default 1024)
+# Environment: JAVA (the phc side's java, default java on PATH), JAVA_OPTS (extra JVM options, e.g. a profiler).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -53,10 +54,14 @@ fi
 URL="http://127.0.0.1:$PORT/image.tgz"
 for _ in $(seq 50); do curl -sfI "$URL" >/dev/null && break; sleep 0.1; done
 
-echo "== building phc and the bench class path"
-(cd "$ROOT" && mvn -o -q -B install -pl phc-api,phc-core -Dmaven.test.skip=true)
-(cd "$ROOT" && mvn -o -q -B dependency:build-classpath -pl phc-core -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=runtime)
-CP="$ROOT/phc-api/target/classes:$ROOT/phc-core/target/classes:$(cat "$WORK/cp.txt")"
+echo "== building phc and the bench class path (package only: nothing is installed into ~/.m2)"
+# phc-client's class path: phc-api and phc-core (as built by this same invocation) and OkHttp.
+(cd "$ROOT" && mvn -o -q -B package dependency:build-classpath -pl phc-client -am -Dmaven.test.skip=true \
+  -Dmdep.includeScope=runtime "-Dmdep.outputFile=$WORK/cp-\${project.artifactId}.txt")
+# Copy the module jars so that another build in the same tree cannot change them under the run.
+cp "$ROOT/phc-api/target/phc-api-0.1.0-SNAPSHOT.jar" "$ROOT/phc-core/target/phc-core-0.1.0-SNAPSHOT.jar" "$WORK/"
+CP="$WORK/phc-api-0.1.0-SNAPSHOT.jar:$WORK/phc-core-0.1.0-SNAPSHOT.jar:$(tr ':' '\n' < "$WORK/cp-phc-client.txt" \
+  | grep -v '/phc-\(api\|core\)' | paste -sd: -)"
 mkdir -p "$WORK/classes"
 javac -d "$WORK/classes" -cp "$CP" "$HERE/src/dev/phonehome/phc/bench/ImageFetchBench.java"
 
@@ -72,9 +77,9 @@ run_curl() {
   CURL_S=$(echo "$end - $start" | bc -l)
 }
 run_phc() {
-  /usr/bin/time -v -o "$WORK/phc.time" java -Xmx64m -cp "$WORK/classes:$CP" \
+  /usr/bin/time -v -o "$WORK/phc.time" "${JAVA:-java}" -Xmx64m ${JAVA_OPTS:-} -cp "$WORK/classes:$CP" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.phonehome.phc.bench.ImageFetchBench "$URL" "$SHA256" > "$WORK/phc.out"
-  PHC_S=$(sed 's/.*seconds=\([0-9.]*\).*/\1/' "$WORK/phc.out")
+  PHC_S=$(grep "^phc " "$WORK/phc.out" | sed "s/.*seconds=\([0-9.]*\).*/\1/")
 }
 
 echo "== server: $SERVER at $URL; warm-up (page cache) then 3 alternating runs each"
@@ -82,7 +87,7 @@ curl -s "$URL" > /dev/null
 BEST_CURL=999999; BEST_PHC=999999
 for i in 1 2 3; do
   run_curl; run_phc
-  echo "run $i: curl|sha256sum ${CURL_S}s   $(cat "$WORK/phc.out")"
+  echo "run $i: curl|sha256sum ${CURL_S}s   $(grep '^phc ' "$WORK/phc.out")"
   BEST_CURL=$(echo "if ($CURL_S < $BEST_CURL) $CURL_S else $BEST_CURL" | bc -l)
   BEST_PHC=$(echo "if ($PHC_S < $BEST_PHC) $PHC_S else $BEST_PHC" | bc -l)
 done

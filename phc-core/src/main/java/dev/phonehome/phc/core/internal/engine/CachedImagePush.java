@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CachedImagePush {
   private static final Logger log = LoggerFactory.getLogger(CachedImagePush.class);
-  private static final int BUFFER = 64 * 1024;
 
   private final DeviceOperations device;
   private final ImageStore store;
@@ -92,13 +91,8 @@ final class CachedImagePush {
           upload = device.beginImageUpload(image.fileName());
           MultiDigest digest = new MultiDigest(image.verifications());
           OutputStream out = upload.stream();
-          byte[] buffer = new byte[BUFFER];
           try (InputStream in = entry.open()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-              out.write(buffer, 0, n);
-              digest.update(buffer, 0, n);
-            }
+            new DigestingCopy(out, digest).from(in);
             out.flush();
           }
           List<String> mismatches = digest.finishAndCompare();
@@ -112,6 +106,8 @@ final class CachedImagePush {
           entry.invalidate();
           failure = "the cached copy of " + image.fileName() + " (" + entry.path() + ") does not verify: "
               + String.join("; ", mismatches) + "; removed from the cache, downloading it again";
+        } catch (DigestingCopy.WriteFailed e) {
+          failure = "writing the image to the device failed: " + e.getCause();
         } catch (IOException e) {
           entry.invalidate();
           failure = "reading the cached copy of " + image.fileName() + " (" + entry.path() + ") failed: " + e

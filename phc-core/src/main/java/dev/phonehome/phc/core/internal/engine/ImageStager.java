@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageStager {
   private static final Logger log = LoggerFactory.getLogger(ImageStager.class);
-  private static final int BUFFER = 256 * 1024;
 
   private final DeviceOperations device;
   private final @Nullable OkHttpClient http;
@@ -178,20 +177,18 @@ public final class ImageStager {
             failure = "HTTP " + code + " from " + uri;
           } else {
             OutputStream out = upload.stream();
-            byte[] buffer = new byte[BUFFER];
+            // Digested and written on a second thread while the next chunk is read (DigestingCopy).
+            DigestingCopy copy = new DigestingCopy(out, digest);
             try (InputStream in = response.body().byteStream()) {
-              int n;
-              while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                digest.update(buffer, 0, n);
-                written += n;
-              }
+              copy.from(in);
               out.flush();
             } catch (InterruptedIOException e) {
               if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("image download interrupted");
               }
               throw e;
+            } finally {
+              written += copy.written();
             }
             List<String> mismatches = digest.finishAndCompare();
             if (mismatches.isEmpty()) {
