@@ -50,6 +50,7 @@ public final class FakeVirtualChassis implements DeviceOperations {
   private final boolean engineOnPrimary;
   private final String imageDirectory;
   private final String osName;
+  private final boolean recordCalls;
   private final List<VcOperation> calls = new ArrayList<>();
   private final List<SshHostKey> sshHostKeys;
   private final List<Bytes> trustAnchorCerts;
@@ -62,6 +63,7 @@ public final class FakeVirtualChassis implements DeviceOperations {
     this.osName = b.osName;
     this.sshHostKeys = List.copyOf(b.sshHostKeys);
     this.trustAnchorCerts = List.copyOf(b.trustAnchorCerts);
+    this.recordCalls = b.recordCalls;
   }
 
   /** An agent-pushes fake, engine off the box. */
@@ -96,6 +98,9 @@ public final class FakeVirtualChassis implements DeviceOperations {
   }
 
   private synchronized void record(String name, String detail) {
+    if (!recordCalls) {
+      return;
+    }
     calls.add(new VcOperation(model.clock().instant(), name, detail));
   }
 
@@ -321,6 +326,7 @@ public final class FakeVirtualChassis implements DeviceOperations {
     private String osName = "junos";
     private final List<SshHostKey> sshHostKeys = new ArrayList<>();
     private final List<Bytes> trustAnchorCerts = new ArrayList<>();
+    private boolean recordCalls = true;
 
     private Builder(VirtualChassisModel model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -357,6 +363,15 @@ public final class FakeVirtualChassis implements DeviceOperations {
     /** A trust anchor (CMS degenerate SignedData) the device reports for {@code bootstrap-complete} (none by default). */
     public Builder addTrustAnchorCert(Bytes cms) {
       this.trustAnchorCerts.add(Objects.requireNonNull(cms, "cms"));
+      return this;
+    }
+
+    /**
+     * Whether {@link #calls()} records every SPI call (default true). A load test that simulates thousands of
+     * VCs at once turns it off so that a VC's memory does not grow with every call.
+     */
+    public Builder recordCalls(boolean record) {
+      this.recordCalls = record;
       return this;
     }
 

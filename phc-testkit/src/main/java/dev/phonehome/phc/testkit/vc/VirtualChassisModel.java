@@ -60,6 +60,7 @@ public final class VirtualChassisModel {
   private static final Pattern JUNOS_VERSION = Pattern.compile("(\\d+\\.\\d+[RXSIF]\\d+(?:-S\\d+)?(?:\\.\\d+)?)");
 
   private final Clock clock;
+  private final boolean keepHistory;
   private final Duration rebootTime;
   private final Duration roleSettleTime;
   private final Map<String, String> imageVersions;
@@ -86,6 +87,7 @@ public final class VirtualChassisModel {
 
   private VirtualChassisModel(Builder b) {
     this.clock = b.clock;
+    this.keepHistory = b.keepHistory;
     this.rebootTime = b.rebootTime;
     this.roleSettleTime = b.roleSettleTime;
     this.imageVersions = new HashMap<>(b.imageVersions);
@@ -564,7 +566,9 @@ public final class VirtualChassisModel {
     if (result == null) {
       result = scriptRunner.apply(phase, script);
     }
-    scripts.add(new ScriptRun(clock.instant(), phase, script, result));
+    if (keepHistory) {
+      scripts.add(new ScriptRun(clock.instant(), phase, script, result));
+    }
     log("run-script", "phase=" + phase + " exit=" + result.exitStatus());
     crashAfter("run-script");
     return result;
@@ -572,7 +576,9 @@ public final class VirtualChassisModel {
 
   /** Writes a syslog line. Not logged as an operation unless {@code logged}. */
   public synchronized void syslog(SyslogSeverity severity, String message) {
-    syslog.add(new SyslogLine(clock.instant(), severity, message));
+    if (keepHistory) {
+      syslog.add(new SyslogLine(clock.instant(), severity, message));
+    }
   }
 
   /**
@@ -1043,6 +1049,9 @@ public final class VirtualChassisModel {
 
   private void log(String name, String detail) {
     Instant at = currentEventTime != null ? currentEventTime : clock.instant();
+    if (!keepHistory) {
+      return;
+    }
     operations.add(new VcOperation(at, name, detail));
   }
 
@@ -1257,6 +1266,7 @@ public final class VirtualChassisModel {
   /** Builds a model. Members default to linecards; the primary defaults to the lowest id, backup the next. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
+    private boolean keepHistory = true;
     private Duration rebootTime = Duration.ofMinutes(3);
     private Duration roleSettleTime = Duration.ofSeconds(20);
     private final TreeMap<Integer, MemberSpec> members = new TreeMap<>();
@@ -1335,6 +1345,16 @@ public final class VirtualChassisModel {
 
     public Builder scriptRunner(BiFunction<ScriptPhase, Bytes, ScriptResult> runner) {
       this.scriptRunner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /**
+     * Whether the model keeps its history: the operation log ({@link #operations()}), the syslog lines and the
+     * script runs (default true). A load test that simulates thousands of VCs at once turns it off so that a
+     * VC's memory does not grow with every call; those lists then stay empty.
+     */
+    public Builder keepHistory(boolean keep) {
+      this.keepHistory = keep;
       return this;
     }
 
