@@ -216,11 +216,13 @@ public final class ImageStore {
             hits.increment();
             return hit;
           }
-          loader.load(() -> new Writer(key));
-          Entry loaded = lookup(key);
+          java.util.concurrent.atomic.AtomicReference<Entry> stored = new java.util.concurrent.atomic.AtomicReference<>();
+          loader.load(() -> new Writer(key, stored));
+          // The entry as stored, opened before it was renamed into place: another process that removes it at
+          // once (an image larger than the bound) cannot take it from this reader.
+          Entry loaded = stored.get();
           if (loaded == null) {
-            throw new IllegalStateException("the image " + key + " was downloaded but is not in the cache "
-                + directory + " (removed by another process?)");
+            throw new IllegalStateException("the loader of " + key + " returned without storing it");
           }
           return loaded;
         } finally {
@@ -425,8 +427,11 @@ public final class ImageStore {
     private final OutputStream out;
     private boolean finished;
 
-    Writer(String key) {
+    private final java.util.concurrent.atomic.AtomicReference<Entry> stored;
+
+    Writer(String key, java.util.concurrent.atomic.AtomicReference<Entry> stored) {
       this.key = key;
+      this.stored = stored;
       try {
         this.tmp = Files.createTempFile(directory, TMP + key + "-", "");
         this.file = new FileOutputStream(tmp.toFile());
@@ -466,10 +471,25 @@ public final class ImageStore {
         file.getFD().sync();
         file.close();
         long size = Files.size(tmp);
+        // Opened before the rename (POSIX: the same file afterwards, whoever removes the name); where an open
+        // file cannot be renamed (Windows), renamed first and opened after.
+        RandomAccessFile reader = new RandomAccessFile(tmp.toFile(), "r");
         try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+          moveIntoPlace(tmp, target);
+        } catch (IOException e) {
+          reader.close();
+          moveIntoPlace(tmp, target);
+          reader = new RandomAccessFile(target.toFile(), "r");
+        }
+        try {
+          Files.setLastModifiedTime(target, FileTime.from(clock.instant())); // used now, on the store's clock
+        } catch (IOException e) {
+          log.debug("cannot touch {}: {}", target, e.toString());
+        }
+        readers.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        Entry previous = stored.getAndSet(new Entry(key, target, reader));
+        if (previous != null) {
+          previous.close();
         }
         downloads.increment();
         bytesDownloaded.add(size);
@@ -478,6 +498,14 @@ public final class ImageStore {
       } catch (IOException e) {
         deleteTmp();
         throw cacheFailure("cannot store " + key + " in the image cache " + directory, e);
+      }
+    }
+
+    private void moveIntoPlace(Path from, Path to) throws IOException {
+      try {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
       }
     }
 
