@@ -69,32 +69,46 @@ rss() { grep 'Maximum resident set size' "$1" | awk '{print $NF}'; }
 run_curl() {
   local start end
   start=$(date +%s.%N)
-  /usr/bin/time -v -o "$WORK/curl.time" sh -c "curl -sf '$URL' | sha256sum > '$WORK/curl.sum'"
+  /usr/bin/time -v -o "$WORK/curl.time" sh -c "/usr/bin/time -f '%U %S' -o '$WORK/curl.cpu' curl -sf '$URL' \
+    | /usr/bin/time -f '%U %S' -o '$WORK/sha.cpu' sha256sum > '$WORK/curl.sum'"
   end=$(date +%s.%N)
   if [[ "$(cut -d' ' -f1 "$WORK/curl.sum")" != "$SHA256" ]]; then
     echo "curl digest mismatch: $(cat "$WORK/curl.sum") vs $SHA256" >&2; cat "$WORK/curl.time" >&2; exit 1
   fi
   CURL_S=$(echo "$end - $start" | bc -l)
+  # CPU per byte of each process of the pipeline (user + sys); the busier one is its critical path.
+  CURL_NS=$(awk -v b="$BYTES" '{printf "%.3f", ($1 + $2) * 1e9 / b}' "$WORK/curl.cpu")
+  SHA_NS=$(awk -v b="$BYTES" '{printf "%.3f", ($1 + $2) * 1e9 / b}' "$WORK/sha.cpu")
 }
 run_phc() {
   /usr/bin/time -v -o "$WORK/phc.time" "${JAVA:-java}" -Xmx64m ${JAVA_OPTS:-} -cp "$WORK/classes:$CP" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.phonehome.phc.bench.ImageFetchBench "$URL" "$SHA256" > "$WORK/phc.out"
-  PHC_S=$(grep "^phc " "$WORK/phc.out" | sed "s/.*seconds=\([0-9.]*\).*/\1/")
+  PHC_S=$(grep "^phc " "$WORK/phc.out" | sed "s/.* seconds=\([0-9.]*\).*/\1/")
+  PHC_DL_NS=$(grep "^phc " "$WORK/phc.out" | sed "s/.*download_thread_ns_per_byte=\([0-9.]*\).*/\1/")
+  PHC_OTHER_NS=$(grep "^phc " "$WORK/phc.out" | sed "s/.*other_threads_ns_per_byte=\([0-9.-]*\).*/\1/")
 }
+max() { echo "if ($1 > $2) $1 else $2" | bc -l; }
+min() { echo "if ($1 < $2) $1 else $2" | bc -l; }
 
 echo "== server: $SERVER at $URL; warm-up (page cache) then 3 alternating runs each"
 curl -s "$URL" > /dev/null
-BEST_CURL=999999; BEST_PHC=999999
+BYTES=$((SIZE_MIB * 1024 * 1024))
+BEST_CURL=999999; BEST_PHC=999999; CP_CURL=999999; CP_PHC=999999
 for i in 1 2 3; do
   run_curl; run_phc
-  echo "run $i: curl|sha256sum ${CURL_S}s   $(grep '^phc ' "$WORK/phc.out")"
-  BEST_CURL=$(echo "if ($CURL_S < $BEST_CURL) $CURL_S else $BEST_CURL" | bc -l)
-  BEST_PHC=$(echo "if ($PHC_S < $BEST_PHC) $PHC_S else $BEST_PHC" | bc -l)
+  echo "run $i: curl|sha256sum ${CURL_S}s (cpu ns/byte: curl $CURL_NS, sha256sum $SHA_NS)   $(grep '^phc ' "$WORK/phc.out")"
+  BEST_CURL=$(min "$CURL_S" "$BEST_CURL")
+  BEST_PHC=$(min "$PHC_S" "$BEST_PHC")
+  CP_CURL=$(min "$(max "$CURL_NS" "$SHA_NS")" "$CP_CURL")
+  CP_PHC=$(min "$(max "$PHC_DL_NS" "$PHC_OTHER_NS")" "$CP_PHC")
 done
-BYTES=$((SIZE_MIB * 1024 * 1024))
 CURL_TP=$(echo "$BYTES / $BEST_CURL / 1048576" | bc -l)
 PHC_TP=$(echo "$BYTES / $BEST_PHC / 1048576" | bc -l)
 printf '\n== result (best of 3, %d MiB, %s)\n' "$SIZE_MIB" "$SERVER"
 printf 'curl -s | sha256sum : %8.1f MiB/s  peak RSS %6d KiB (largest process of the pipeline)\n' "$CURL_TP" "$(rss "$WORK/curl.time")"
 printf 'phc ImageStager     : %8.1f MiB/s  peak RSS %6d KiB (JVM, -Xmx64m; includes JIT and class data)\n' "$PHC_TP" "$(rss "$WORK/phc.time")"
+printf 'critical path (CPU per byte of the busier thread/process; what a quiet 2-core machine follows):\n'
+printf '  curl | sha256sum    : %.3f ns/byte\n' "$CP_CURL"
+printf '  phc                 : %.3f ns/byte\n' "$CP_PHC"
+printf 'critical-path ratio phc/curl: %.2f\n' "$(echo "$CP_CURL / $CP_PHC" | bc -l)"
 printf 'throughput ratio phc/curl: %.2f\n' "$(echo "$PHC_TP / $CURL_TP" | bc -l)"
