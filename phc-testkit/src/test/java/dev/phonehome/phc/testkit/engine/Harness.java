@@ -57,6 +57,7 @@ final class Harness {
   int maxRounds;
   int imageAttempts = 10;
   int strictRetries = 1;
+  Duration maxTotalTime;
   String startConditionOverride;
   int crashes;
   final PhoneHomeEventListener listener = new PhoneHomeEventListener() {
@@ -128,7 +129,8 @@ final class Harness {
     ImageStager.Factory stagers = deadline -> new ImageStager(device, null, RetryPolicy.DEFAULT, clock, random,
         listener, Duration.ofMinutes(30), imageAttempts, deadline);
     return new Engine(new Engine.Config(list, null, device, clock, clock, random, transport, stagers,
-        StateStore.onDevice(device), detectionTimeout, Duration.ofSeconds(15), RetryPolicy.DEFAULT, maxRounds, null,
+        StateStore.onDevice(device), detectionTimeout, Duration.ofSeconds(15), RetryPolicy.DEFAULT, maxRounds,
+        maxTotalTime,
         Duration.ofMinutes(10), strictRetries, startConditionOverride, false, false, listener));
   }
 

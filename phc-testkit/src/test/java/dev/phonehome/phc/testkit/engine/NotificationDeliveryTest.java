@@ -143,4 +143,22 @@ class NotificationDeliveryTest {
     assertThat(h.transport.reportsTo(PHS1)).containsExactlyElementsOf(queued);
     assertThat(second.notificationsDelivered()).containsExactlyElementsOf(queued);
   }
+
+  @Test
+  void theFinalDrainEndsAtTheTotalTimeBoundWhenThatComesFirst() throws Exception {
+    Harness clean = vc(2);
+    Instant t0 = clean.clock.instant();
+    clean.run();
+    Duration provisioning = Duration.between(t0, clean.clock.instant());
+
+    Harness h = vc(2);
+    h.transport.reportsDown = true;
+    h.maxTotalTime = provisioning.plusMinutes(3); // the drain timeout is 10 minutes
+    Instant start = h.clock.instant();
+
+    PhoneHomeResult result = h.run();
+
+    assertThat(result.notificationsQueued()).isNotEmpty();
+    assertThat(Duration.between(start, h.clock.instant())).isLessThanOrEqualTo(h.maxTotalTime);
+  }
 }

@@ -53,6 +53,8 @@ class FaultScheduleTest {
   private static final Map<Config, Clean> CLEAN = new ConcurrentHashMap<>();
   private static final AtomicLong SCHEDULES = new AtomicLong();
   private static final AtomicLong CRASHES = new AtomicLong();
+  private static final AtomicLong INJECTED_CRASHES = new AtomicLong();
+  private static final AtomicLong TRANSPORT_FAULTS = new AtomicLong();
   private static final AtomicLong REINSTALLS = new AtomicLong();
   private static final AtomicLong SCHEDULES_WITH_REINSTALLS = new AtomicLong();
   private static final AtomicLong DUPLICATES_ON_THE_WIRE = new AtomicLong();
@@ -77,6 +79,8 @@ class FaultScheduleTest {
     List<String> violations = invariants(world, result, clean);
     SCHEDULES.incrementAndGet();
     CRASHES.addAndGet(world.crashes.size());
+    INJECTED_CRASHES.addAndGet(world.crashes.stream().filter(c -> c.startsWith("simulated crash")).count());
+    TRANSPORT_FAULTS.addAndGet(world.transportFaultsFired);
     long reinstalls = world.installs().values().stream().mapToLong(n -> n - 1).sum();
     REINSTALLS.addAndGet(reinstalls);
     if (reinstalls > 0) {
@@ -189,7 +193,8 @@ class FaultScheduleTest {
   @AfterContainer
   static void summary() throws IOException {
     long n = SCHEDULES.get();
-    String line = "fault schedules=" + n + " crashes=" + CRASHES.get() + " reinstalls=" + REINSTALLS.get()
+    String line = "fault schedules=" + n + " crashes=" + CRASHES.get() + " injected_crashes=" + INJECTED_CRASHES.get()
+        + " transport_faults_fired=" + TRANSPORT_FAULTS.get() + " reinstalls=" + REINSTALLS.get()
         + " schedules_with_reinstalls=" + SCHEDULES_WITH_REINSTALLS.get()
         + " duplicates_dropped_by_server=" + DUPLICATES_ON_THE_WIRE.get()
         + " configurations=" + CLEAN.size()

@@ -122,6 +122,8 @@ final class FaultWorld {
   int phsCalls;
   /** Notifications the server took (answered 2xx), duplicates by id included. */
   int notificationsTaken;
+  /** Transport faults that hit a call. */
+  int transportFaultsFired;
   /** Transport faults by the number of the call they hit. */
   final Map<Integer, TransportFault> transportFaults = new TreeMap<>();
   /** Crashes of the phone-home process, with why. */
@@ -311,6 +313,9 @@ final class FaultWorld {
     }
     int call = ++phsCalls;
     TransportFault fault = transportFaults.remove(call);
+    if (fault != null) {
+      transportFaultsFired++;
+    }
     if (fault == TransportFault.LOSE_REQUEST) {
       throw new IOException("connection reset before the request reached the server (injected, call " + call + ")");
     }

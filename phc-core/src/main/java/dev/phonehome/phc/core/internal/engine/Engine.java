@@ -1066,11 +1066,18 @@ public final class Engine {
 
   /**
    * At the end: keep offering the queue, with backoff (and the server's {@code Retry-After}, capped at the retry
-   * policy's largest delay), for at most the drain timeout; a server that keeps answering 404 is polled as many
+   * policy's largest delay), for at most the drain timeout (and not past {@code maxTotalTime}); a server that keeps answering 404 is polled as many
    * times as {@link RetryPolicy#notClaimedPolls()} allows. What is left stays queued in the saved state.
    */
   private void drainOutbox(EngineState s) throws InterruptedException {
     Instant until = c.clock().instant().plus(c.notificationDrainTimeout());
+    if (c.maxTotalTime() != null && s.startedAt != null) {
+      // The drain counts against the total time too (one pass is always made).
+      Instant end = s.startedAt.plus(c.maxTotalTime());
+      if (end.isBefore(until)) {
+        until = end;
+      }
+    }
     for (int attempt = 1; ; attempt++) {
       BootstrapTransport.ReportOutcome stop = flush(s);
       if (stop == null) {
