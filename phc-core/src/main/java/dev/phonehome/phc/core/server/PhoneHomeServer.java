@@ -82,6 +82,8 @@ public final class PhoneHomeServer implements AutoCloseable {
   private final int adminPort;
   private @Nullable URI adminUrl;
   private @Nullable JettyEngine engine;
+  private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
+  private boolean started;
   private @Nullable InetSocketAddress bound;
 
   private PhoneHomeServer(Builder b) {
@@ -151,6 +153,7 @@ public final class PhoneHomeServer implements AutoCloseable {
     }
     e.start();
     engine = e;
+    started = true;
     bound = e.address();
     if (admin != null) {
       InetSocketAddress a = adminHost == null ? bound : java.util.Objects.requireNonNull(e.adminAddress());
@@ -279,8 +282,46 @@ public final class PhoneHomeServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (engine != null) {
-      engine.close();
-      engine = null;
+      try {
+        engine.close();
+      } finally {
+        engine = null;
+        terminated.countDown();
+      }
+    }
+  }
+
+  /**
+   * Blocks until {@link #close()} has stopped the started server (the engine's threads are daemons, so a
+   * {@code main} that only calls {@link #start()} would exit at once). For a standalone server:
+   *
+   * <pre>{@code
+   * server.start();
+   * Runtime.getRuntime().addShutdownHook(new Thread(server::close));   // Ctrl-C, SIGTERM
+   * server.awaitTermination();
+   * }</pre>
+   *
+   * @throws IllegalStateException when the server was never started
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public void awaitTermination() throws InterruptedException {
+    requireStartedOnce();
+    terminated.await();
+  }
+
+  /**
+   * As {@link #awaitTermination()}, for at most {@code timeout}.
+   *
+   * @return true when the server stopped, false when the timeout passed first
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    requireStartedOnce();
+    return terminated.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private synchronized void requireStartedOnce() {
+    if (!started) {
+      throw new IllegalStateException("not started: call start() first");
     }
   }
 

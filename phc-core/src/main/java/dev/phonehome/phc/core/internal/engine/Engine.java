@@ -997,10 +997,15 @@ public final class Engine {
     } catch (PhcDeviceException e) {
       log.debug("syslog failed: {}", e.getMessage());
     }
+    // One line per notification: WARN for errors, INFO for phase changes (*-initiated, *-complete), DEBUG
+    // for the rest (member steps, warnings, informational), so INFO reads as the phases of SPEC section 4.
+    String type = report.type().name();
     if (report.type().isError()) {
       log.warn("{}", line);
-    } else {
+    } else if (type.endsWith("-initiated") || type.endsWith("-complete")) {
       log.info("{}", line);
+    } else {
+      log.debug("{}", line);
     }
   }
 
