@@ -79,7 +79,7 @@ class PublicApiTest {
   /** The first line is the class; the rest its public and protected members. */
   private static void describe(Class<?> c, List<String> out) {
     StringBuilder head = new StringBuilder(Modifier.toString(c.getModifiers() & ~Modifier.STATIC
-        & (c.isInterface() ? ~Modifier.ABSTRACT : ~0)));
+        & ~Modifier.INTERFACE & (c.isInterface() ? ~Modifier.ABSTRACT : ~0)));
     head.append(head.length() > 0 ? " " : "").append(kind(c)).append(' ').append(c.getName());
     if (c.getTypeParameters().length > 0) {
       head.append(typeParameters(c.getTypeParameters()));
