@@ -16,6 +16,7 @@ import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.api.server.ProvisioningRecords;
 import dev.phonehome.phc.api.server.ReportedMember;
 import dev.phonehome.phc.api.server.Sighting;
+import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.server.BasicDeviceAuthenticator;
 import dev.phonehome.phc.core.server.InMemoryDeviceStore;
 import dev.phonehome.phc.core.server.PhoneHomeHandler;
@@ -245,6 +246,17 @@ public final class FakePhoneHomeServer implements AutoCloseable {
   /** A trust manager that trusts this server (and nothing else). */
   public X509TrustManager clientTrustManager() {
     return clientTrustManager;
+  }
+
+  /**
+   * A {@code PhoneHomeClient.Builder} already pointed at this server and trusting it (and nothing else): add
+   * the device, the clock and what the test is about. Needs OkHttp on the test class path
+   * ({@code dev.phonehome:phc-client}).
+   */
+  public PhoneHomeClient.Builder clientBuilder() {
+    return PhoneHomeClient.builder()
+        .bootstrapServers(url().toString())
+        .sslContext(clientSslContext(), clientTrustManager());
   }
 
   /** The CA certificate that signed this server's certificate (a trust anchor for a client under test). */

@@ -16,7 +16,9 @@ import dev.phonehome.phc.api.model.ConfigurationHandling;
 import dev.phonehome.phc.api.model.ImageVerification;
 import dev.phonehome.phc.api.model.MemberRole;
 import dev.phonehome.phc.api.model.SshHostKey;
+import dev.phonehome.phc.api.model.ProvisioningMode;
 import dev.phonehome.phc.api.model.VcMember;
+import dev.phonehome.phc.api.model.VirtualChassisTopology;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -310,6 +312,15 @@ public final class FakeVirtualChassis implements DeviceOperations {
   public List<Bytes> trustAnchorCerts() {
     record("trust-anchor-certs", "");
     return trustAnchorCerts;
+  }
+
+  /**
+   * The full topology (SPEC section 3) a phone-home server would send for this Virtual Chassis as built: every
+   * member of the model, cabled or not, with its serial number, member id, model and role (primary and backup
+   * as routing engines, the rest as line cards), in {@code mode}.
+   */
+  public VirtualChassisTopology intendedTopology(ProvisioningMode mode) {
+    return model.intendedTopology(mode);
   }
 
   /** The current primary's member id, if any. */

@@ -159,6 +159,22 @@ public final class VirtualChassisModel {
     return out;
   }
 
+  /**
+   * The full topology (SPEC section 3) a phone-home server would send for this Virtual Chassis: every member of
+   * the model, cabled or not, with serial number, member id and model; the primary and backup as routing
+   * engines, the rest as line cards.
+   */
+  public synchronized dev.phonehome.phc.api.model.VirtualChassisTopology intendedTopology(
+      dev.phonehome.phc.api.model.ProvisioningMode mode) {
+    List<dev.phonehome.phc.api.model.IntendedMember> intended = new ArrayList<>();
+    for (Member m : members.values()) {
+      dev.phonehome.phc.api.model.IntendedRole role = m.role == MemberRole.PRIMARY || m.role == MemberRole.BACKUP
+          ? dev.phonehome.phc.api.model.IntendedRole.ROUTING_ENGINE : dev.phonehome.phc.api.model.IntendedRole.LINE_CARD;
+      intended.add(new dev.phonehome.phc.api.model.IntendedMember(m.serial, m.id, role, m.model));
+    }
+    return dev.phonehome.phc.api.model.VirtualChassisTopology.full(mode, intended);
+  }
+
   /** One member as {@link #members()} reports it. */
   public synchronized Optional<VcMember> member(int memberId) {
     return members().stream().filter(m -> m.memberId() == memberId).findFirst();
