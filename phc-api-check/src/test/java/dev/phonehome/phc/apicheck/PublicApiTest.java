@@ -33,7 +33,7 @@ class PublicApiTest {
   private static final boolean UPDATE = Boolean.getBoolean("phc.api.update");
 
   @ParameterizedTest
-  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit"})
+  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer"})
   void noPublicSignatureMentionsAnInternalType(String module) throws Exception {
     List<String> leaks = new ArrayList<>();
     for (Class<?> c : publicClasses(module)) {
@@ -49,7 +49,7 @@ class PublicApiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit"})
+  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer"})
   void apiEqualsTheCheckedInListing(String module) throws Exception {
     StringBuilder b = new StringBuilder();
     b.append("# The public API of ").append(module).append(", generated from its jar by phc-api-check.\n")

@@ -1,10 +1,9 @@
 package dev.phonehome.phc.cli;
 
+import dev.phonehome.phc.core.tls.TlsFiles;
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -14,7 +13,6 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -28,18 +26,14 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -193,92 +187,16 @@ final class TlsMaterial {
    * Errors name the option, the file and what is wrong.
    */
   static TlsMaterial fromPem(Path certFile, Path keyFile) {
-    List<X509Certificate> chain = new ArrayList<>();
-    JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
-    for (Object o : readPemObjects("--tls-cert", certFile)) {
-      if (o instanceof X509CertificateHolder h) {
-        try {
-          chain.add(conv.getCertificate(h));
-        } catch (CertificateException e) {
-          throw CliException.badInput("--tls-cert " + certFile + ": a CERTIFICATE block is not a valid X.509 certificate: "
-              + e.getMessage(), e);
-        }
-      }
-    }
-    if (chain.isEmpty()) {
-      throw CliException.badInput("--tls-cert " + certFile
-          + ": no '-----BEGIN CERTIFICATE-----' block found (expected a PEM certificate chain, leaf first)");
-    }
-    PrivateKey key = null;
-    JcaPEMKeyConverter kc = new JcaPEMKeyConverter();
-    for (Object o : readPemObjects("--tls-key", keyFile)) {
-      try {
-        if (o instanceof PrivateKeyInfo pki) {
-          key = kc.getPrivateKey(pki);
-        } else if (o instanceof PEMKeyPair kp) {
-          key = kc.getKeyPair(kp).getPrivate();
-        } else if (o != null && o.getClass().getSimpleName().contains("Encrypted")) {
-          throw CliException.badInput("--tls-key " + keyFile
-              + ": the private key is encrypted; give an unencrypted key (openssl pkcs8 -nocrypt)");
-        }
-      } catch (IOException e) {
-        throw CliException.badInput("--tls-key " + keyFile + ": the private key cannot be read: " + e.getMessage(), e);
-      }
-      if (key != null) {
-        break;
-      }
-    }
-    if (key == null) {
-      throw CliException.badInput("--tls-key " + keyFile
-          + ": no private key block found (expected '-----BEGIN PRIVATE KEY-----', or an RSA/EC PRIVATE KEY)");
-    }
-    if (!publicKeyMatches(chain.get(0), key)) {
-      throw CliException.badInput("--tls-key " + keyFile + " does not belong to the certificate in --tls-cert "
-          + certFile + " (" + chain.get(0).getSubjectX500Principal().getName() + ")");
-    }
-    return new TlsMaterial(key, chain, false);
-  }
-
-  /** Signs a probe with the key and verifies it with the certificate (algorithm names differ by provider). */
-  private static boolean publicKeyMatches(X509Certificate cert, PrivateKey key) {
-    String k = key.getAlgorithm().toUpperCase(java.util.Locale.ROOT);
-    String alg = k.startsWith("EC") ? "SHA256withECDSA"
-        : k.equals("RSA") ? "SHA256withRSA"
-        : k.equals("ED25519") || k.equals("EDDSA") ? "Ed25519" : null;
-    if (alg == null) {
-      return true;
-    }
+    Inputs.readableFile("--tls-cert", certFile);
+    Inputs.readableFile("--tls-key", keyFile);
     try {
-      java.security.Signature s = java.security.Signature.getInstance(alg);
-      s.initSign(key);
-      byte[] probe = "phc key check".getBytes(StandardCharsets.US_ASCII);
-      s.update(probe);
-      byte[] sig = s.sign();
-      java.security.Signature v = java.security.Signature.getInstance(alg);
-      v.initVerify(cert.getPublicKey());
-      v.update(probe);
-      return v.verify(sig);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
+      TlsFiles tls = TlsFiles.read(certFile, keyFile);
+      return new TlsMaterial(tls.privateKey(), tls.certificateChain(), false);
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      String option = m.startsWith(keyFile.toString()) ? "--tls-key " : "--tls-cert ";
+      throw CliException.badInput(option + m, e);
     }
-  }
-
-  private static List<Object> readPemObjects(String option, Path file) {
-    Inputs.readableFile(option, file);
-    List<Object> objects = new ArrayList<>();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-        PEMParser p = new PEMParser(r)) {
-      Object o;
-      while ((o = p.readObject()) != null) {
-        objects.add(o);
-      }
-    } catch (IOException | RuntimeException e) {
-      throw CliException.badInput(option + " " + file + ": not valid PEM: " + e.getMessage(), e);
-    }
-    if (objects.isEmpty()) {
-      throw CliException.badInput(option + " " + file + ": no PEM block found (is it DER, or empty?)");
-    }
-    return objects;
   }
 
   static InetAddress loopback() {

@@ -313,7 +313,8 @@ class ServeCommandTest {
     CliRun r = CliRun.of("serve", "--records", records.toString(), "--port", "0",
         "--tls-cert", cert.toString(), "--tls-key", key.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(r.err()).contains("--tls-key " + key + " does not belong to the certificate in --tls-cert " + cert);
+    assertThat(r.err()).contains("--tls-key " + key + ": the private key does not belong to the certificate")
+        .contains(" of " + cert);
   }
 
   @Test

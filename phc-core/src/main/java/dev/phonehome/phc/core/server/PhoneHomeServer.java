@@ -10,6 +10,8 @@ import dev.phonehome.phc.api.server.ProvisioningRecords;
 import dev.phonehome.phc.core.internal.deps.OptionalDependencies;
 import dev.phonehome.phc.core.internal.server.AdminHandler;
 import dev.phonehome.phc.core.internal.server.CoreHandler;
+import dev.phonehome.phc.core.internal.server.ObservedHandler;
+import dev.phonehome.phc.core.internal.server.TimedDeviceStore;
 import dev.phonehome.phc.core.internal.server.JettyEngine;
 import dev.phonehome.phc.core.internal.server.ProgressStore;
 import dev.phonehome.phc.core.internal.server.SelfSignedCertificate;
@@ -64,7 +66,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link ServerLimits}). Every error carries a RESTCONF {@code ietf-restconf:errors} body.
  */
 public final class PhoneHomeServer implements AutoCloseable {
-  private final CoreHandler handler;
+  private final PhoneHomeHandler handler;
   private final ProgressStore progress;
   private final SSLContext sslContext;
   private final @Nullable KeyManagerFactory keyManagerFactory;
@@ -82,6 +84,7 @@ public final class PhoneHomeServer implements AutoCloseable {
   private final int adminPort;
   private @Nullable URI adminUrl;
   private @Nullable JettyEngine engine;
+  private final @Nullable ServerEventListener eventListener;
   private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
   private boolean started;
   private @Nullable InetSocketAddress bound;
@@ -96,12 +99,17 @@ public final class PhoneHomeServer implements AutoCloseable {
     // A store other than the in-memory one may block (a database commit): run the handler on worker threads
     // then, never on the engine's I/O threads.
     this.blockingStore = !(store instanceof InMemoryDeviceStore);
+    this.eventListener = b.eventListener;
+    if (b.eventListener != null) {
+      store = new TimedDeviceStore(store, b.eventListener);
+    }
     this.progress = new ProgressStore(store, b.clock, b.stalledAfter, b.listeners);
     this.admin = b.adminToken == null ? null : new AdminHandler(progress, b.adminToken);
     this.adminHost = b.adminHost;
     this.adminPort = b.adminPort;
-    this.handler = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits,
+    CoreHandler core = new CoreHandler(b.records, b.authenticator, progress, b.signer, b.reportingLevel, b.limits,
         b.clock, b.profiles);
+    this.handler = b.eventListener == null ? core : new ObservedHandler(core, b.eventListener);
     this.trustManagerFactory = b.trustManagerFactory;
     if (b.sslContext != null) {
       this.sslContext = b.sslContext;
@@ -150,6 +158,10 @@ public final class PhoneHomeServer implements AutoCloseable {
     }
     if (admin != null && adminHost != null) {
       e.addAdminListener(adminHost, adminPort, admin);
+    }
+    ServerEventListener listener = eventListener;
+    if (listener != null) {
+      e.onHandshake(listener::tlsHandshake);
     }
     e.start();
     engine = e;
@@ -361,6 +373,7 @@ public final class PhoneHomeServer implements AutoCloseable {
     private @Nullable AdminToken adminToken;
     private @Nullable String adminHost;
     private int adminPort;
+    private @Nullable ServerEventListener eventListener;
     private DeviceAuthenticator authenticator = DeviceAuthentication.defaults();
     private java.util.function.Function<String, CompatibilityProfile> profiles = serial -> CompatibilityProfile.RFC8572;
     private final List<ProgressListener> listeners = new ArrayList<>();
@@ -393,6 +406,15 @@ public final class PhoneHomeServer implements AutoCloseable {
      */
     public Builder authenticator(DeviceAuthenticator authenticator) {
       this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Hears requests (route, status, time), TLS handshakes and device-store calls, e.g. {@code phc-micrometer}'s
+     * {@code PhcServerMetrics}. Notifications are heard through {@link #addProgressListener}. Default: none.
+     */
+    public Builder eventListener(ServerEventListener listener) {
+      this.eventListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -174,6 +174,32 @@ public final class JettyEngine implements AutoCloseable {
     return c;
   }
 
+  /** Tells {@code listener} of every TLS handshake's outcome (call before {@link #start()}). */
+  public void onHandshake(java.util.function.Consumer<Boolean> listener) {
+    SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
+    if (tls != null) {
+      tls.addBean(new org.eclipse.jetty.io.ssl.SslHandshakeListener() {
+        @Override
+        public void handshakeSucceeded(Event event) {
+          notify(true);
+        }
+
+        @Override
+        public void handshakeFailed(Event event, Throwable failure) {
+          notify(false);
+        }
+
+        private void notify(boolean ok) {
+          try {
+            listener.accept(ok);
+          } catch (RuntimeException e) {
+            // a listener must not throw
+          }
+        }
+      });
+    }
+  }
+
   public void start() {
     try {
       server.start();
