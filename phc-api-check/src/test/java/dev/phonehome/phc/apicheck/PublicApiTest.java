@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PublicApiTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer"})
+  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer", "phc-store-jdbc"})
   void noPublicSignatureMentionsAnInternalType(String module) throws Exception {
     List<String> leaks = new ArrayList<>();
     for (Class<?> c : publicClasses(module)) {
