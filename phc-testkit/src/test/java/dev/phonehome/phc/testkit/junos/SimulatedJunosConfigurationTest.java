@@ -143,8 +143,14 @@ class SimulatedJunosConfigurationTest {
       assertThat(b.rpc("<commit/>")).contains("configuration database locked by:");
       a.rpc(loadSet("set system host-name a"));
       a.close();
-      // the lock and a's uncommitted change went with a's session
+      // the lock and a's uncommitted change went with a's session (the server ends a session shortly after the
+      // client closes it: ask again until it has, within 10 s)
       String lockedAgain = b.rpc("<lock-configuration/>");
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!lockedAgain.contains("<ok/>") && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+        lockedAgain = b.rpc("<lock-configuration/>");
+      }
       assertThat(lockedAgain).contains("<ok/>");
       assertThat(b.rpc("<get-configuration/>")).doesNotContain("<host-name>a</host-name>");
       assertThat(b.rpc("<unlock-configuration/>")).contains("<ok/>");
