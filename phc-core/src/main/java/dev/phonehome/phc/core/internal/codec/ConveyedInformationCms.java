@@ -29,7 +29,7 @@ public final class ConveyedInformationCms {
   /**
    * {@code id-data} (1.2.840.113549.1.7.1): RFC 8572 section 3.1 allows it as the content type of conveyed
    * information, the encoding then being communicated externally. phc reads the encoding from the document
-   * itself ('{' is JSON, '<' is XML), which agrees with any honest external signal and needs none.
+   * itself ('{' is JSON, '&lt;' is XML), which agrees with any honest external signal and needs none.
    */
   public static final String OID_DATA = "1.2.840.113549.1.7.1";
 
@@ -119,7 +119,7 @@ public final class ConveyedInformationCms {
         + OID_JSON + " or id-data " + OID_DATA + ")");
   }
 
-  /** JSON when the document starts with '{', XML when with '<' (after whitespace and a UTF-8 BOM). */
+  /** JSON when the document starts with '{', XML when with '&lt;' (after whitespace and a UTF-8 BOM). */
   public static java.util.Optional<Encoding> sniff(byte[] document) {
     int i = 0;
     if (document.length >= 3 && (document[0] & 0xff) == 0xEF && (document[1] & 0xff) == 0xBB

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * <p>{@code generation} counts saves (the copy with the highest generation that verifies wins when the primary
  * and the backup hold different ones); {@code length} and {@code sha256} cover the document, so a truncated or
- * damaged file is recognised as such and never half-read. A file that starts with {@code {} is a state of the
+ * damaged file is recognised as such and never half-read. A file that starts with <code>&#123;</code> is a state of the
  * first format (no header): it is accepted as generation 0.
  */
 public final class StateEnvelope {

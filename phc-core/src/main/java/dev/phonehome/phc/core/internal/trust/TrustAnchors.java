@@ -234,7 +234,7 @@ public final class TrustAnchors {
    * a provisional connection ... not authenticating the bootstrap server"): the handshake proceeds whatever
    * certificate the server presents, and the caller MUST then decide with {@link #trusts(List)} on the
    * handshake's peer certificates whether the connection is trusted. Data from a connection that is not
-   * trusted must go through {@link ConveyedInformationVerifier} with {@code serverTrusted=false}, which only
+   * trusted must go through {@link dev.phonehome.phc.core.trust.ConveyedInformationVerifier} with {@code serverTrusted=false}, which only
    * accepts signed data (or unsigned redirect information, whose anchors are then ignored). Never use this
    * manager for anything else (image downloads, notifications of a trusted session).
    */
