@@ -61,8 +61,20 @@ final class ServeCommand implements Callable<Integer> {
       description = "Server certificate chain, PEM, leaf first. Without it a self-signed certificate is generated.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert, PEM (PKCS#8 or RSA/EC).")
+  @Option(names = "--tls-key", paramLabel = "PEM",
+      description = "Private key of --tls-cert, PEM (PKCS#8 or RSA/EC; encrypted: see --key-password-file).")
   Path tlsKey;
+
+  @Option(names = "--key-password-file", paramLabel = "FILE",
+      description = "File whose first line is the password of an encrypted --tls-key (or set PHC_KEY_PASSWORD).")
+  Path keyPasswordFile;
+
+  /** Refused: a password on the command line is visible to every user of the machine. */
+  @Option(names = "--key-password", hidden = true, paramLabel = "PASSWORD")
+  String keyPasswordOnCommandLine;
+
+  /** The environment ({@code System::getenv}); tests replace it. */
+  java.util.function.UnaryOperator<String> environment = System::getenv;
 
   @Option(names = "--redirect",
       description = "Act as a redirect server: answer from <serial>.redirect.json (and redirect-information records).")
@@ -130,7 +142,8 @@ final class ServeCommand implements Callable<Integer> {
     validate();
     java.net.InetAddress address = Inputs.bindAddress("--bind", bind);
     TlsMaterial tls = tlsCert != null
-        ? TlsMaterial.fromPem(tlsCert, tlsKey)
+        ? TlsMaterial.fromPem(tlsCert, tlsKey, keyPassword(), keyPasswordFile != null
+            ? "--key-password-file " + keyPasswordFile : KEY_PASSWORD_ENV)
         : TlsMaterial.selfSigned(selfSignedNames(address), java.time.Instant.now());
     Inputs.portAvailable("--port", address, port);
     if (adminToken() != null) {
@@ -167,6 +180,15 @@ final class ServeCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--juniper-allow " + e.getMessage());
       }
+    }
+    if (keyPasswordOnCommandLine != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--key-password: a password on the command line is visible to every user (ps); put it in a file"
+              + " (--key-password-file FILE) or in the environment variable " + KEY_PASSWORD_ENV);
+    }
+    if (keyPasswordFile != null && tlsKey == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--key-password-file is the password of --tls-key: give --tls-cert and --tls-key with it");
     }
     if (adminTokenOnCommandLine != null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -206,6 +228,16 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   static final String ADMIN_TOKEN_ENV = "PHC_ADMIN_TOKEN";
+  static final String KEY_PASSWORD_ENV = "PHC_KEY_PASSWORD";
+
+  /** The password of --tls-key from --key-password-file or PHC_KEY_PASSWORD, or null when neither is given. */
+  char[] keyPassword() {
+    if (keyPasswordFile != null) {
+      return Inputs.passwordFrom("--key-password-file", keyPasswordFile).toCharArray();
+    }
+    String env = environment.apply(KEY_PASSWORD_ENV);
+    return env == null || env.isEmpty() ? null : env.toCharArray();
+  }
 
   /** The admin token from --admin-token-file or PHC_ADMIN_TOKEN, or null when the admin API stays off. */
   AdminToken adminToken() {

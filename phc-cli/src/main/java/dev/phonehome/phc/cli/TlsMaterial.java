@@ -183,19 +183,40 @@ final class TlsMaterial {
   }
 
   /**
-   * Reads a PEM certificate chain (leaf first) and a PEM private key (PKCS#8 or traditional, not encrypted).
-   * Errors name the option, the file and what is wrong.
+   * Reads a PEM certificate chain (leaf first) and a PEM private key (PKCS#8 or traditional, encrypted when
+   * {@code password} is given). Errors name the option, the file and what is wrong; a missing or wrong password
+   * is a usage error naming the key file and {@code passwordSource} (where the password came from).
    */
-  static TlsMaterial fromPem(Path certFile, Path keyFile) {
+  static TlsMaterial fromPem(Path certFile, Path keyFile, char[] password, String passwordSource) {
     Inputs.readableFile("--tls-cert", certFile);
     Inputs.readableFile("--tls-key", keyFile);
+    boolean encrypted = encrypted(keyFile);
+    if (encrypted && password == null) {
+      throw new CliException(ExitCodes.USAGE, "--tls-key " + keyFile + ": the private key is encrypted; give its"
+          + " password in a file (--key-password-file FILE) or in the environment variable "
+          + ServeCommand.KEY_PASSWORD_ENV);
+    }
     try {
-      TlsFiles tls = TlsFiles.read(certFile, keyFile);
+      TlsFiles tls = TlsFiles.read(certFile, keyFile, encrypted ? password : null);
       return new TlsMaterial(tls.privateKey(), tls.certificateChain(), false);
     } catch (IllegalArgumentException e) {
       String m = e.getMessage() == null ? "" : e.getMessage();
+      if (encrypted && m.startsWith(keyFile + ": the private key cannot be decrypted")) {
+        throw new CliException(ExitCodes.USAGE, "--tls-key " + keyFile + ": wrong password for the encrypted"
+            + " private key (the password from " + passwordSource + " does not decrypt it)", e);
+      }
       String option = m.startsWith(keyFile.toString()) ? "--tls-key " : "--tls-cert ";
       throw CliException.badInput(option + m, e);
+    }
+  }
+
+  /** Whether a PEM key file holds an encrypted key (PKCS#8 {@code ENCRYPTED PRIVATE KEY} or OpenSSL's Proc-Type). */
+  private static boolean encrypted(Path keyFile) {
+    try {
+      String pem = Files.readString(keyFile, java.nio.charset.StandardCharsets.ISO_8859_1);
+      return pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED");
+    } catch (IOException e) {
+      throw CliException.badInput("--tls-key " + keyFile + ": cannot read: " + e.getMessage(), e);
     }
   }
 
