@@ -7,8 +7,10 @@
 # in-memory, and server CPU per notification (the phc JVM; for PostgreSQL also the postgres processes).
 # Loopback only; every run is bounded in time. One command: bench/store/run.sh
 # Knobs (environment): DURATION (s, default 10), WARMUP (s, default 5), CONNS_KA (32), CONNS_NC (16), DEVICES (256),
-#   STORES ("memory sqlite h2 postgresql"), MAX_BATCH (group commit size, default 256; 1 = one commit per write),
-#   WRITERS (PostgreSQL writer threads, default 2),
+#   STORES ("memory sqlite h2 postgresql"), MODES ("keepalive newconn"),
+#   MAX_BATCH (group commit size, default 256; 1 = one commit per write),
+#   WRITERS (PostgreSQL writer threads, default 2), JAVA_OPTS (the server JVM's),
+#   DURING_RUN (a command run alongside each measured run, with SERVER_PID, KIND, MODE set: a profiler, strace),
 #   PHC_BENCH_JDBC_URL (default jdbc:postgresql://127.0.0.1:5432/postgres; a database phc_bench_<pid> is created
 #   there and dropped), PHC_BENCH_JDBC_USER / PHC_BENCH_JDBC_PASSWORD (phc / phc).
 set -euo pipefail
@@ -19,6 +21,7 @@ CONNS_KA=${CONNS_KA:-32}
 CONNS_NC=${CONNS_NC:-16}
 DEVICES=${DEVICES:-256}
 STORES=${STORES:-"memory sqlite h2 postgresql"}
+MODES=${MODES:-"keepalive newconn"}
 MAX_BATCH=${MAX_BATCH:-256}
 PORT=${PORT:-18543}
 ADMIN_URL=${PHC_BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}
@@ -119,7 +122,7 @@ start_server() { # kind
     extra=("$url" "$DB_USER" "$DB_PASSWORD")
   fi
   rm -rf "$WORK/data"; mkdir -p "$WORK/data"
-  exec 7> >(java -Xmx1g -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn StoreBenchServer "$1" "$PORT" \
+  exec 7> >(java -Xmx1g ${JAVA_OPTS:-} -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn StoreBenchServer "$1" "$PORT" \
     "$WORK/server.p12" bench "$WORK/data" "$DEVICES" "$MAX_BATCH" "${extra[@]}" >"$WORK/server-$1.log" 2>&1)
   SERVER_PID=$!
   sleep 0.5
@@ -138,7 +141,12 @@ run() { # kind mode conns
   [ "$1" = postgresql ] && dbp=$(pg_pids)
   # shellcheck disable=SC2086
   local c0 d0; c0=$(cpu_ticks $pids); d0=$(cpu_ticks $dbp)
+  local hook=""
+  if [ -n "${DURING_RUN:-}" ]; then # e.g. a profiler attached for the measured run only
+    SERVER_PID=$SERVER_PID KIND=$1 MODE=$2 bash -c "$DURING_RUN" & hook=$!
+  fi
   local out; out=$(wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$WORK/run.lua" "https://127.0.0.1:$PORT/" 2>&1)
+  [ -z "$hook" ] || wait "$hook" || true
   # shellcheck disable=SC2086
   local c1 d1; c1=$(cpu_ticks $pids); d1=$(cpu_ticks $dbp)
   echo "$out" >"$WORK/wrk-$1-$2.txt"
@@ -169,8 +177,9 @@ for kind in $STORES; do
     PG_CREATED=1
   fi
   start_server "$kind"
-  run "$kind" keepalive "$CONNS_KA"
-  run "$kind" newconn "$CONNS_NC"
+  for mode in $MODES; do
+    case $mode in keepalive) run "$kind" keepalive "$CONNS_KA" ;; newconn) run "$kind" newconn "$CONNS_NC" ;; esac
+  done
   exec 7>&-
   for _ in $(seq 1 100); do grep -q STORED "$WORK/server-$kind.log" && break; sleep 0.1; done
   echo "   $kind: $(grep STORED "$WORK/server-$kind.log" || echo 'STORED ?') notifications in the store after both runs (warm-ups included)"

@@ -222,23 +222,9 @@ public final class JdbcDeviceStore implements DeviceStore {
     }
     List<String> serials = new ArrayList<>(firstOp.keySet());
     ensureRows(c, firstOp, serials.stream().filter(s -> !knownRows.contains(s)).toList());
-    Map<String, DeviceRow> rows = lockRows(c, serials);
-    if (rows.size() != serials.size()) {
-      // A row the retention sweep removed since: create it again.
-      List<String> missing = serials.stream().filter(s -> !rows.containsKey(s)).toList();
-      ensureRows(c, firstOp, missing);
-      rows.putAll(lockRows(c, missing));
-      if (rows.size() != serials.size()) {
-        throw new SQLException("device rows missing after insert: " + serials.size() + " expected, " + rows.size()
-            + " locked");
-      }
-    }
-    if (knownRows.size() > 100_000) {
-      knownRows.clear();
-    }
-    knownRows.addAll(serials);
 
-    // 2. Insert the notifications; the unique index on (serial, run, seq) says which were stored before.
+    // 2. The notifications to insert: each notification id once per group (the first); the unique index on
+    //    (serial, run, seq) then says which were stored before.
     List<DeviceNotification> candidates = new ArrayList<>();
     java.util.Set<Key> inGroup = new java.util.HashSet<>();
     for (GroupCommitWriter.Op op : ops) {
@@ -252,7 +238,35 @@ public final class JdbcDeviceStore implements DeviceStore {
       }
     }
     java.util.Set<DeviceNotification> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    insertNotifications(c, candidates, inserted);
+    Map<String, DeviceRow> rows;
+    if (dialect == SqlDialect.POSTGRESQL) {
+      // Lock, then insert, in one round trip.
+      rows = new java.util.TreeMap<>();
+      PgWrites.lockAndInsert(c, serials, candidates, rows, inserted);
+    } else {
+      rows = lockRows(c, serials);
+    }
+    if (rows.size() != serials.size()) {
+      // A row the retention sweep removed since: create it again.
+      List<String> missing = serials.stream().filter(s -> !rows.containsKey(s)).toList();
+      ensureRows(c, firstOp, missing);
+      if (dialect == SqlDialect.POSTGRESQL) {
+        PgWrites.lock(c, missing, rows);
+      } else {
+        rows.putAll(lockRows(c, missing));
+      }
+      if (rows.size() != serials.size()) {
+        throw new SQLException("device rows missing after insert: " + serials.size() + " expected, " + rows.size()
+            + " locked");
+      }
+    }
+    if (knownRows.size() > 100_000) {
+      knownRows.clear();
+    }
+    knownRows.addAll(serials);
+    if (dialect != SqlDialect.POSTGRESQL) {
+      insertNotifications(c, candidates, inserted);
+    }
 
     // 3. Apply in arrival order.
     List<Object> results = new ArrayList<>(ops.size());
@@ -311,12 +325,16 @@ public final class JdbcDeviceStore implements DeviceStore {
         ps.executeBatch();
       }
     }
-    try (PreparedStatement ps = c.prepareStatement(DeviceRow.UPDATE)) {
-      for (DeviceRow row : rows.values()) {
-        row.bindUpdate(ps, dialect);
-        ps.addBatch();
+    if (dialect == SqlDialect.POSTGRESQL) {
+      PgWrites.update(c, rows.values());
+    } else {
+      try (PreparedStatement ps = c.prepareStatement(DeviceRow.UPDATE)) {
+        for (DeviceRow row : rows.values()) {
+          row.bindUpdate(ps, dialect);
+          ps.addBatch();
+        }
+        ps.executeBatch();
       }
-      ps.executeBatch();
     }
     return results;
   }
@@ -374,7 +392,7 @@ public final class JdbcDeviceStore implements DeviceStore {
       }
       return;
     }
-    // PostgreSQL and SQLite: one multi-row INSERT per chunk; the unique index turns a stored id into no row, and
+    // SQLite: one multi-row INSERT per chunk; the unique index turns a stored id into no row, and
     // RETURNING says which ids went in.
     for (int from = 0; from < candidates.size(); from += INSERT_CHUNK) {
       List<DeviceNotification> chunk = candidates.subList(from, Math.min(candidates.size(), from + INSERT_CHUNK));
