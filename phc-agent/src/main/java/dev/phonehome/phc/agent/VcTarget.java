@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class VcTarget {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,199}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9\\[][A-Za-z0-9._:@/+\\[\\]-]{0,199}");
   private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   /** Attempts before a VC is marked failed, unless set. */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
@@ -45,8 +45,8 @@ public final class VcTarget {
     this.port = b.port;
     this.name = b.name != null ? b.name : (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("name must be 1 to 200 characters of letters, digits and ._:@/+- (starting"
-          + " with a letter or digit), was \"" + name + "\"");
+      throw new IllegalArgumentException("name must be 1 to 200 characters of letters, digits and ._:@/+-[] (starting"
+          + " with a letter, a digit or '['), was \"" + name + "\"");
     }
     if (b.credentials == null) {
       throw new IllegalStateException("credentials is required: the name of the credentials the agent logs in with");

@@ -71,6 +71,24 @@ final class PgTestDatabase implements AutoCloseable {
     }
   }
 
+  private static void admin(String sql) {
+    try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, PASSWORD); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e, e);
+    }
+  }
+
+  /** Takes the database away: no new connections, every open one cut. */
+  void goDown() {
+    admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+    admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+  }
+
+  void comeBack() {
+    admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+  }
+
   @Override
   public void close() {
     try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, PASSWORD); Statement s = c.createStatement()) {
