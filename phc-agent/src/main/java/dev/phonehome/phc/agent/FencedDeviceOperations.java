@@ -9,8 +9,10 @@ import dev.phonehome.phc.api.device.ImageUpload;
 import dev.phonehome.phc.api.device.ScriptPhase;
 import dev.phonehome.phc.api.device.ScriptResult;
 import dev.phonehome.phc.api.device.StagedImage;
+import dev.phonehome.phc.api.device.StartConditions;
 import dev.phonehome.phc.api.device.SyslogSeverity;
 import dev.phonehome.phc.api.model.ConfigurationHandling;
+import dev.phonehome.phc.api.model.SshHostKey;
 import dev.phonehome.phc.api.model.VcMember;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -176,6 +178,24 @@ final class FencedDeviceOperations implements DeviceOperations {
   public void clearState() {
     fence.check("clear-state");
     device.clearState();
+  }
+
+  @Override
+  public StartConditions startConditions() {
+    fence.check("start-conditions");
+    return device.startConditions();
+  }
+
+  @Override
+  public List<SshHostKey> sshHostKeys() {
+    fence.check("ssh-host-keys");
+    return device.sshHostKeys();
+  }
+
+  @Override
+  public List<Bytes> trustAnchorCerts() {
+    fence.check("trust-anchor-certs");
+    return device.trustAnchorCerts();
   }
 
   @Override
