@@ -76,6 +76,8 @@ public final class SimulatedJunosDevice implements AutoCloseable {
   private final Settings settings;
   private final String username;
   private final String password;
+  /** Further password logins beside {@link #username}: user to password. */
+  private final java.util.Map<String, String> accounts;
   private final @Nullable PublicKey authorizedKey;
   private final KeyPair hostKey;
   private final String bindAddress;
@@ -99,6 +101,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
         b.virtualChassisCapable, new CopyOnWriteArrayList<>(b.faults));
     this.username = b.username;
     this.password = b.password;
+    this.accounts = java.util.Map.copyOf(b.accounts);
     this.authorizedKey = b.authorizedKey;
     this.hostKey = b.hostKey != null ? b.hostKey : generateHostKey();
     this.bindAddress = b.bindAddress;
@@ -107,7 +110,8 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     sshd.setHost(b.bindAddress);
     sshd.setPort(b.port);
     sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    sshd.setPasswordAuthenticator((user, pw, s) -> username.equals(user) && password.equals(pw));
+    sshd.setPasswordAuthenticator((user, pw, s) -> username.equals(user) ? password.equals(pw)
+        : pw != null && pw.equals(accounts.get(user)));
     sshd.setPublickeyAuthenticator((user, key, s) ->
         username.equals(user) && authorizedKey != null && KeyUtils.compareKeys(authorizedKey, key));
     List<SubsystemFactory> subsystems = new ArrayList<>();
@@ -389,7 +393,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
         caps.append("<capability>").append(c).append("</capability>");
       }
       return "<!-- No zombies were killed during the creation of this user interface -->\n"
-          + "<!-- user " + username + ", class super-user -->\n"
+          + "<!-- user " + user + ", class super-user -->\n"
           + "<hello xmlns=\"" + NETCONF_NS + "\">\n  <capabilities>" + caps + "</capabilities>\n  <session-id>" + id
           + "</session-id>\n</hello>\n";
     }
@@ -423,7 +427,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
           memberArg = -1;
         }
       }
-      recorded.add(new RecordedRpc(model.clock().instant(), id, recordedName, memberArg, xml));
+      recorded.add(new RecordedRpc(model.clock().instant(), id, recordedName, memberArg, xml, user));
       OptionalInt primaryNow = model.primaryMemberId();
       if (primaryNow.isEmpty() || primaryNow.getAsInt() != primaryAtStart
           || model.bootCount(primaryAtStart) != bootAtStart) {
@@ -524,6 +528,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     private final VirtualChassisModel model;
     private String username = "phc";
     private String password = "phc-lab-password";
+    private final java.util.Map<String, String> accounts = new java.util.LinkedHashMap<>();
     private @Nullable PublicKey authorizedKey;
     private String hostName = "vc-sim";
     private String bindAddress = "127.0.0.1";
@@ -542,6 +547,20 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     public Builder credentials(String username, String password) {
       this.username = Objects.requireNonNull(username, "username");
       this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /**
+     * Another password login (for example one per agent host, so that {@link RecordedRpc#user()} tells which agent
+     * issued each RPC). The {@link #credentials} user stays the main one (its home directory, its key).
+     */
+    public Builder account(String username, String password) {
+      Objects.requireNonNull(username, "username");
+      Objects.requireNonNull(password, "password");
+      if (username.isBlank()) {
+        throw new IllegalArgumentException("username is empty");
+      }
+      accounts.put(username, password);
       return this;
     }
 
