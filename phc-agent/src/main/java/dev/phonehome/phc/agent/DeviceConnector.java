@@ -20,6 +20,13 @@ public interface DeviceConnector extends AutoCloseable {
    */
   DeviceOperations connect(VcTarget target);
 
+  /**
+   * The agent lost the lease of {@code target} while {@code device} was connected: end its connection without
+   * sending anything more (no closing RPC: another agent may own the VC by now). Called before the agent closes
+   * {@code device}. The default does nothing.
+   */
+  default void abandon(VcTarget target, DeviceOperations device) {}
+
   @Override
   default void close() {}
 

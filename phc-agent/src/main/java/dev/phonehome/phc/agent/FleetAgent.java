@@ -250,6 +250,8 @@ public final class FleetAgent implements AutoCloseable {
     fence.worker(Thread.currentThread());
     DeviceOperations device = null;
     PhoneHomeClient client = null;
+    PhoneHomeResult result = null;
+    Throwable failure = null;
     try {
       fence.check("connect");
       device = connector.connect(t);
@@ -264,42 +266,62 @@ public final class FleetAgent implements AutoCloseable {
             .eventListener(events)
             .build();
       }
-      PhoneHomeResult result = client.run();
-      Thread.interrupted();
-      String summary = summary(result);
-      if (queue.complete(agentId, lease, summary, fence.deviceSerial)) {
-        log.info("agent {}: {} completed: {}", agentId, t.name(), summary);
-        listener.completed(t, summary);
-      } else {
-        lost(fence, "the completion was not recorded: the lease was no longer current (its next owner finds the"
-            + " completion on the device and records it)");
-      }
-    } catch (Exception e) {
-      Thread.interrupted(); // the pool does not hand out connections to an interrupted thread
-      if (fence.lost()) {
-        lost(fence, Objects.requireNonNull(fence.lostReason()));
-      } else if (fence.stopping()) {
-        giveBack(fence);
-      } else {
-        failed(fence, e);
-      }
+      result = client.run();
+    } catch (Exception | Error e) {
+      failure = e;
     } finally {
       fence.worker(null);
-      Thread.interrupted();
+      Thread.interrupted(); // the pool does not hand out connections to an interrupted thread
       if (client != null) {
         client.close();
       }
-      if (device instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          log.debug("closing the device of {}: {}", t.name(), e.toString());
+      if (device != null) {
+        if (fence.lost()) {
+          // Someone else may own the VC now: hang up without a word (no close-session, no unlock RPC).
+          try {
+            connector.abandon(t, device);
+          } catch (RuntimeException e) {
+            log.debug("abandoning the connection to {}: {}", t.name(), e.toString());
+          }
+        }
+        if (device instanceof AutoCloseable c) {
+          try {
+            c.close(); // while the lease is held: the connection ends inside it
+          } catch (Exception e) {
+            log.debug("closing the device of {}: {}", t.name(), e.toString());
+          }
         }
       }
+    }
+    try {
+      if (fence.lost()) {
+        lost(fence, Objects.requireNonNull(fence.lostReason()));
+      } else if (result != null) {
+        String summary = summary(result);
+        if (queue.complete(agentId, lease, summary, fence.deviceSerial)) {
+          log.info("agent {}: {} completed: {}", agentId, t.name(), summary);
+          listener.completed(t, summary);
+        } else {
+          lost(fence, "the completion was not recorded: the lease was no longer current (its next owner finds the"
+              + " completion on the device and records it)");
+        }
+      } else if (fence.stopping()) {
+        giveBack(fence);
+      } else {
+        failed(fence, Objects.requireNonNull(failure));
+      }
+    } catch (RuntimeException e) {
+      log.warn("agent {}: could not record the outcome of {} ({}); it is taken over when its lease expires",
+          agentId, t.name(), e.getMessage());
+      listener.queueUnavailable(e);
+    } finally {
       active.remove(lease.vcId());
       if (!fence.lost()) {
         wake.offer(Boolean.TRUE); // a free worker: claim now (after a lost lease, only at the next poll)
       }
+    }
+    if (failure instanceof Error e) {
+      throw e;
     }
   }
 
@@ -323,7 +345,7 @@ public final class FleetAgent implements AutoCloseable {
     }
   }
 
-  private void failed(LeaseFence fence, Exception e) {
+  private void failed(LeaseFence fence, Throwable e) {
     Lease lease = fence.lease();
     String error = describe(e);
     // A VC whose target the client cannot even be built for fails at once; everything else is retried.

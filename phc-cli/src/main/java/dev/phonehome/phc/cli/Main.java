@@ -27,6 +27,7 @@ import picocli.CommandLine;
       StatusCommand.class,
       RecordsCommand.class,
       ProvisionCommand.class,
+      AgentCommand.class,
       SimulateCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -36,6 +37,7 @@ import picocli.CommandLine;
       "  phc serve --records ./records             run a phone-home server for real devices",
       "  phc status --server https://phs:8443 --token s3cret",
       "  phc provision --host 192.0.2.10 --user lab --password-file pw.txt --phs https://phs:8443",
+      "  phc agent run --database jdbc:postgresql://db/phc --credentials-dir DIR   an agent on a shared VC queue",
       "  phc simulate --port 8830                  a simulated Junos VC for your own tools, until Ctrl-C",
       "",
       "Run 'phc COMMAND --help' for the options of one command."
@@ -64,7 +66,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: choose one of demo, serve, status, provision, simulate");
+    throw new ParameterException(spec.commandLine(),
+        "Missing command: choose one of demo, serve, status, provision, agent, records, simulate");
   }
 
   public static void main(String[] args) {

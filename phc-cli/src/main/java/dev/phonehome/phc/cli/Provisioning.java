@@ -143,31 +143,36 @@ final class Provisioning {
     }
   }
 
-  private record TrustSetup(SSLContext context, X509TrustManager trustManager) {}
+  record TrustSetup(SSLContext context, X509TrustManager trustManager) {}
 
   private static TrustSetup trust(ProvisionCommand o) {
+    return trust(o.trustFingerprints, o.caFile);
+  }
+
+  /** The PHS trust of {@code --trust-fingerprint} / {@code --ca-file}, or null for the system trust store. */
+  static TrustSetup trust(List<String> trustFingerprints, Path caFile) {
     try {
-      if (!o.trustFingerprints.isEmpty()) {
-        if (o.trustFingerprints.size() > 1) {
+      if (!trustFingerprints.isEmpty()) {
+        if (trustFingerprints.size() > 1) {
           throw CliException.badInput("--trust-fingerprint: give it once (one self-signed server)");
         }
-        PinnedTrust tm = new PinnedTrust(o.trustFingerprints.get(0));
+        PinnedTrust tm = new PinnedTrust(trustFingerprints.get(0));
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
         return new TrustSetup(ctx, tm);
       }
-      if (o.caFile != null) {
+      if (caFile != null) {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         int i = 0;
-        try (InputStream in = Files.newInputStream(o.caFile)) {
+        try (InputStream in = Files.newInputStream(caFile)) {
           for (java.security.cert.Certificate c : cf.generateCertificates(in)) {
             ks.setCertificateEntry("ca" + i++, c);
           }
         }
         if (i == 0) {
-          throw CliException.badInput("--ca-file " + o.caFile + ": no certificate found (expected PEM)");
+          throw CliException.badInput("--ca-file " + caFile + ": no certificate found (expected PEM)");
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
@@ -178,7 +183,7 @@ final class Provisioning {
       }
       return null;
     } catch (IOException | GeneralSecurityException e) {
-      throw CliException.badInput("--ca-file " + o.caFile + ": cannot read certificates: " + e.getMessage(), e);
+      throw CliException.badInput("--ca-file " + caFile + ": cannot read certificates: " + e.getMessage(), e);
     }
   }
 
