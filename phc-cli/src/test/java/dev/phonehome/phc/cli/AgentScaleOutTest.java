@@ -313,6 +313,9 @@ class AgentScaleOutTest {
       assertThat(next.claimedAt()).isAfterOrEqualTo(dead.endedAt());
       assertThat(next.engineStart()).as(name + " resumed, not restarted").isEqualTo("resumed");
       assertThat(next.resumedStep()).isNotNull().isNotEqualTo("START");
+      System.out.printf(Locale.ROOT, "%s: killed at %s, lease expired %d ms later, taken over by %s %d ms after"
+          + " that, resumed at %s%n", name, killedAt, Duration.between(killedAt, dead.endedAt()).toMillis(),
+          next.agent(), Duration.between(dead.endedAt(), next.claimedAt()).toMillis(), next.resumedStep());
       assertThat(agents.get(next.agent()).output()).contains("claimed " + name + " (lease " + next.generation())
           .contains("taken over from " + victim[0] + " whose lease expired")
           .contains(name + ": engine resumed at " + next.resumedStep() + " from the state saved on the VC");
