@@ -6,6 +6,7 @@ import dev.phonehome.phc.api.device.DeviceOperations;
 import dev.phonehome.phc.core.client.MemberOutcome;
 import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
+import dev.phonehome.phc.store.jdbc.JdbcDatabase;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -71,6 +72,12 @@ import org.slf4j.LoggerFactory;
  * stop is an operation already <em>running</em> on the device when the margin is reached (a device cannot check
  * a fencing token): keep the margin longer than your slowest single operation is likely to overrun it, or use
  * a longer lease.
+ *
+ * <p><b>The database connection.</b> Give the {@link JdbcDatabase} behind the queue a socket timeout (for
+ * PostgreSQL {@code .property("socketTimeout", "60")}, about the lease): without one, a statement on a connection
+ * the network silently dropped waits for ever, and with it the agent's renewals. (The fence does not depend on
+ * it: it closes by time.) Its pool needs a connection for the claims, one for the renewals and one per worker
+ * recording an outcome at the same moment.
  *
  * <p><b>Stopping.</b> {@link #close()} stops claiming, stops every engine at its next device operation or wait,
  * and gives their VCs back at once (no attempt used), so another agent resumes them without waiting for the

@@ -82,6 +82,15 @@ final class AgentCommand implements Runnable {
 
   /** Opens the queue (PostgreSQL only), its tables migrated. */
   static Opened open(CommandSpec spec, DatabaseOptions database, String poolName, int poolSize) {
+    return open(spec, database, poolName, poolSize, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Opens the queue; a statement that gets no answer within {@code socketTimeout} fails instead of hanging on a
+   * dead connection (a renewal that late is worthless anyway: the lease is then past its margin).
+   */
+  static Opened open(CommandSpec spec, DatabaseOptions database, String poolName, int poolSize,
+      Duration socketTimeout) {
     if (database.url == null) {
       throw new ParameterException(spec.commandLine(), "--database is required (jdbc:postgresql://HOST[:PORT]/DB)");
     }
@@ -98,7 +107,8 @@ final class AgentCommand implements Runnable {
     JdbcDatabase db = null;
     try {
       db = JdbcDatabase.builder(database.url).user(database.user).password(password).poolName(poolName)
-          .maxPoolSize(poolSize).build();
+          .maxPoolSize(poolSize).property("socketTimeout", Long.toString(Math.max(5, socketTimeout.toSeconds())))
+          .build();
       return new Opened(db, AgentWorkQueue.create(db));
     } catch (PhcStoreException e) {
       if (db != null) {
@@ -202,7 +212,7 @@ final class AgentCommand implements Runnable {
       Provisioning.TrustSetup trust = Provisioning.trust(trustFingerprints, caFile);
       PrintWriter out = spec.commandLine().getOut();
       // Pool: the claim loop, the lease renewals and one connection per worker recording an outcome at once.
-      try (Opened q = open(spec, database, "phc-agent", Math.max(4, Math.min(workers + 2, 16)))) {
+      try (Opened q = open(spec, database, "phc-agent", Math.max(4, Math.min(workers + 2, 16)), lease)) {
         PhoneHomeClient.Builder client = PhoneHomeClient.builder().maxRounds(rounds)
             .memberDetectionTimeout(memberDetectionTimeout).detectionPollInterval(detectionPoll);
         if (trust != null) {
