@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PublicApiTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer", "phc-store-jdbc"})
+  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer", "phc-store-jdbc",
+      "phc-agent"})
   void noPublicSignatureMentionsAnInternalType(String module) throws Exception {
     List<String> leaks = new ArrayList<>();
     for (Class<?> c : publicClasses(module)) {
