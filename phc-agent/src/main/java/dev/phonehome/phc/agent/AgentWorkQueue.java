@@ -132,23 +132,42 @@ public final class AgentWorkQueue {
       return 0;
     }
     return inTransaction("enqueue " + list.size() + " VC(s)", c -> {
-      int added = 0;
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO phc_agent_vc (name, host, port, credentials_ref,"
-          + " bootstrap_servers, dialect, serial_number, max_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT (name) DO NOTHING")) {
-        for (VcTarget t : list) {
-          ps.setString(1, t.name());
-          ps.setString(2, t.host());
-          ps.setInt(3, t.port());
-          ps.setString(4, t.credentials());
-          ps.setArray(5, c.createArrayOf("text", t.bootstrapServers().toArray()));
-          ps.setString(6, t.dialect().name().toLowerCase(Locale.ROOT));
-          ps.setString(7, t.serialNumber());
-          ps.setInt(8, t.maxAttempts());
-          added += ps.executeUpdate();
-        }
+      // One statement for the whole list (rows from arrays): 10,000 VCs are one round trip.
+      int n = list.size();
+      String[] names = new String[n];
+      String[] hosts = new String[n];
+      Integer[] ports = new Integer[n];
+      String[] creds = new String[n];
+      String[] servers = new String[n];
+      String[] dialects = new String[n];
+      String[] serials = new String[n];
+      Integer[] attempts = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        VcTarget t = list.get(i);
+        names[i] = t.name();
+        hosts[i] = t.host();
+        ports[i] = t.port();
+        creds[i] = t.credentials();
+        servers[i] = String.join("\n", t.bootstrapServers());
+        dialects[i] = t.dialect().name().toLowerCase(Locale.ROOT);
+        serials[i] = t.serialNumber();
+        attempts[i] = t.maxAttempts();
       }
-      return added;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO phc_agent_vc (name, host, port, credentials_ref,"
+          + " bootstrap_servers, dialect, serial_number, max_attempts) SELECT u.name, u.host, u.port, u.cred,"
+          + " string_to_array(u.servers, E'\\n'), u.dialect, u.serial, u.attempts FROM unnest(?::text[], ?::text[],"
+          + " ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[]) WITH ORDINALITY AS u(name, host, port,"
+          + " cred, servers, dialect, serial, attempts, pos) ORDER BY u.pos ON CONFLICT (name) DO NOTHING")) {
+        ps.setArray(1, c.createArrayOf("text", names));
+        ps.setArray(2, c.createArrayOf("text", hosts));
+        ps.setArray(3, c.createArrayOf("integer", ports));
+        ps.setArray(4, c.createArrayOf("text", creds));
+        ps.setArray(5, c.createArrayOf("text", servers));
+        ps.setArray(6, c.createArrayOf("text", dialects));
+        ps.setArray(7, c.createArrayOf("text", serials));
+        ps.setArray(8, c.createArrayOf("integer", attempts));
+        return ps.executeUpdate();
+      }
     });
   }
 
@@ -295,11 +314,17 @@ public final class AgentWorkQueue {
         ps.executeUpdate();
       }
       List<Lease> claimed = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("WITH c AS (SELECT id, state AS old_state, lease_generation AS"
-          + " old_gen, lease_expires_at AS old_expiry, owner AS old_owner FROM phc_agent_vc"
-          + " WHERE (state = 'queued' AND not_before <= now())"
-          + " OR (state = 'running' AND lease_expires_at <= now() AND attempts < max_attempts)"
-          + " ORDER BY not_before, id LIMIT ? FOR UPDATE SKIP LOCKED),"
+      // Expired leases first (a dead agent's VCs resume before new work starts), then ready queued VCs; each from
+      // its own partial index, in order, so a claim reads a few rows however long the queue is.
+      try (PreparedStatement ps = c.prepareStatement("WITH expired AS (SELECT id, state AS old_state, lease_generation"
+          + " AS old_gen, lease_expires_at AS old_expiry, owner AS old_owner, 0 AS pass, lease_expires_at AS rank_at"
+          + " FROM phc_agent_vc WHERE state = 'running' AND lease_expires_at <= now() AND attempts < max_attempts"
+          + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED),"
+          + " ready AS (SELECT id, state AS old_state, lease_generation AS old_gen, lease_expires_at AS old_expiry,"
+          + " owner AS old_owner, 1 AS pass, not_before AS rank_at FROM phc_agent_vc"
+          + " WHERE state = 'queued' AND not_before <= now() ORDER BY not_before, id LIMIT ? FOR UPDATE SKIP LOCKED),"
+          + " c AS (SELECT * FROM (SELECT * FROM expired UNION ALL SELECT * FROM ready) both_"
+          + " ORDER BY pass, rank_at, id LIMIT ?),"
           + " old AS (UPDATE phc_agent_lease l SET ended_at = c.old_expiry, outcome = 'expired',"
           + " error = 'not renewed before it expired; taken over by ' || ? FROM c WHERE c.old_state = 'running'"
           + " AND l.vc_id = c.id AND l.generation = c.old_gen AND l.ended_at IS NULL),"
@@ -307,14 +332,16 @@ public final class AgentWorkQueue {
           + " lease_expires_at = now() + make_interval(secs => ?), heartbeat_at = now(), attempts = v.attempts + 1,"
           + " updated_at = now(), last_error = CASE WHEN c.old_state = 'running' THEN 'the lease of ' || c.old_owner"
           + " || ' expired without renewal' ELSE v.last_error END"
-          + " FROM c WHERE v.id = c.id RETURNING v.*, c.old_state, c.old_owner),"
+          + " FROM c WHERE v.id = c.id RETURNING v.*, c.old_state, c.old_owner, c.pass, c.rank_at),"
           + " ins AS (INSERT INTO phc_agent_lease (vc_id, generation, agent, claimed_at)"
           + " SELECT id, lease_generation, owner, now() FROM v)"
-          + " SELECT * FROM v ORDER BY not_before, id")) {
+          + " SELECT * FROM v ORDER BY pass, rank_at, id")) {
         ps.setInt(1, max);
-        ps.setString(2, agent);
-        ps.setString(3, agent);
-        ps.setDouble(4, seconds);
+        ps.setInt(2, max);
+        ps.setInt(3, max);
+        ps.setString(4, agent);
+        ps.setString(5, agent);
+        ps.setDouble(6, seconds);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             VcTarget t = readTarget(rs);

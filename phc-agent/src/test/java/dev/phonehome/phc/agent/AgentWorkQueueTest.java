@@ -95,7 +95,7 @@ class AgentWorkQueueTest {
   @Test
   void enqueueAllIsOneTransaction() {
     assertThat(queue.enqueueAll(List.of(vc("a"), vc("b"), vc("c")))).isEqualTo(3);
-    assertThat(queue.enqueueAll(List.of(vc("c"), vc("d")))).isEqualTo(1);
+    assertThat(queue.enqueueAll(List.of(vc("c"), vc("d"), vc("d")))).as("d once").isEqualTo(1);
     assertThat(queue.list()).extracting(QueuedVc::name).containsExactly("a", "b", "c", "d");
   }
 
@@ -146,6 +146,16 @@ class AgentWorkQueueTest {
     assertThat(Set.copyOf(claimedBy.values())).as("several agents got work").hasSizeGreaterThan(1);
     assertThat(queue.counts()).containsEntry(VcState.RUNNING, vcs);
     assertThat(queue.leases()).hasSize(vcs).allSatisfy(l -> assertThat(l.endedAt()).isNull());
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenOverBeforeNewWorkAndReadyVcsGoInTheOrderTheyBecameReady() {
+    queue.enqueueAll(List.of(vc("a"), vc("b"), vc("c"), vc("d")));
+    pg.sql("UPDATE phc_agent_vc SET not_before = now() - interval '1 minute' WHERE name = 'c'");
+    assertThat(queue.claim("agent-1", 1, LEASE)).extracting(Lease::name).containsExactly("c");
+    expire("c");
+    assertThat(queue.claim("agent-2", 2, LEASE)).extracting(Lease::name).containsExactly("c", "a");
+    assertThat(queue.claim("agent-3", 5, LEASE)).extracting(Lease::name).containsExactly("b", "d");
   }
 
   @Test
