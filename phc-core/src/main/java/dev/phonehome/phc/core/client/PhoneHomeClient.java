@@ -89,7 +89,7 @@ public final class PhoneHomeClient implements AutoCloseable {
     }
     DeviceOperations device = b.device;
     this.sharedHttp = b.sharedHttp();
-    this.http = sharedHttp.acquire();
+    this.http = sharedHttp.client; // counted as a user at the end, once nothing here can throw any more
     if (b.provisionalConnections && b.verifier == null) {
       throw new IllegalStateException("provisionalConnections(true) needs a conveyedInformationVerifier: data"
           + " from a server the client cannot authenticate is only accepted when its signatures verify");
@@ -111,6 +111,7 @@ public final class PhoneHomeClient implements AutoCloseable {
         stagers, store, b.memberDetectionTimeout, b.detectionPollInterval, b.retryPolicy, b.maxRounds,
         b.maxTotalTime, b.notificationDrainTimeout, b.strictRetries, b.startConditionOverride, b.verifier != null,
         b.verifier != null && b.verifier.labModeInsecure(), b.listener));
+    sharedHttp.acquire();
   }
 
   /**

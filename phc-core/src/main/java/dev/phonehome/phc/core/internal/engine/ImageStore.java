@@ -190,6 +190,7 @@ public final class ImageStore {
    *
    * @param deadlineCheck runs while waiting for another downloader; throws when the caller's time is up
    * @throws InterruptedException when interrupted while waiting
+   * @throws PhcDeviceException (operation {@code image-cache}) when the cache's directory cannot be locked
    */
   public Entry getOrLoad(String key, Loader loader, Sleeper sleeper, Runnable deadlineCheck)
       throws InterruptedException {
@@ -229,7 +230,7 @@ public final class ImageStore {
           processLock.release();
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot lock " + key + " in the image cache " + directory + ": " + e, e);
+        throw cacheFailure("cannot lock " + key + " in the image cache " + directory, e);
       }
     } finally {
       lock.unlock();
@@ -266,10 +267,19 @@ public final class ImageStore {
     return corrupt.sum();
   }
 
-  /** Removes least recently used entries until the total is within the bound; entries being read stay. */
+  /**
+   * Removes least recently used entries until the total is within the bound; entries being read stay. Best
+   * effort: a directory that cannot be listed is logged and tried again next time.
+   */
   void evict() {
     synchronized (evictionLock) {
-      List<Candidate> all = entries();
+      List<Candidate> all;
+      try {
+        all = entries();
+      } catch (UncheckedIOException e) {
+        log.warn("image cache {}: cannot look for images to remove: {}", directory, e.getMessage());
+        return;
+      }
       long total = 0;
       for (Candidate c : all) {
         total += c.size;
