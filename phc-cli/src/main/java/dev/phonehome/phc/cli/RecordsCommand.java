@@ -60,7 +60,8 @@ final class RecordsCommand implements Runnable {
     public Integer call() {
       require(spec, database);
       Inputs.readableDirectory("DIR", dir);
-      List<RecordsCheck.Loaded> loaded = RecordsCheck.checkAll(dir, FileProvisioningRecords.open(dir));
+      List<RecordsCheck.Loaded> loaded = RecordsCheck.checkAll(dir, FileProvisioningRecords.open(dir,
+          java.time.Duration.ZERO, java.time.Clock.systemUTC()));
       try (JdbcDatabase db = database.open(database.url)) {
         List<String> serials = JdbcProvisioningRecords.create(db).importDirectory(dir);
         PrintWriter out = spec.commandLine().getOut();

@@ -73,6 +73,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--key-password", hidden = true, paramLabel = "PASSWORD")
   String keyPasswordOnCommandLine;
 
+  /**
+   * How long a changed record file must stay unchanged before it counts as written: until then a file that does
+   * not parse is taken as half-written (its last good version is served) and the change is not reported yet.
+   */
+  java.time.Duration recordsSettle = dev.phonehome.phc.core.server.FileProvisioningRecords.DEFAULT_SETTLE_TIME;
+
   /** The environment ({@code System::getenv}); tests replace it. */
   java.util.function.UnaryOperator<String> environment = System::getenv;
 

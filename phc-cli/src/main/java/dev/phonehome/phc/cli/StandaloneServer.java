@@ -96,8 +96,13 @@ final class StandaloneServer implements AutoCloseable {
 
   static StandaloneServer start(ServeCommand options, InetAddress address, TlsMaterial tls, PrintWriter out) {
     Path dir = options.records == null ? null : options.records.toAbsolutePath().normalize();
-    FileProvisioningRecords files = dir == null ? null : FileProvisioningRecords.open(dir);
-    List<RecordsCheck.Loaded> loaded = files == null ? null : RecordsCheck.checkAll(dir, files);
+    // Served: a file still being written gets its last good version; checked (at start and by the watcher once a
+    // file has settled): strictly, so that a broken file is reported as such.
+    FileProvisioningRecords files = dir == null ? null
+        : FileProvisioningRecords.open(dir, options.recordsSettle, java.time.Clock.systemUTC());
+    FileProvisioningRecords checked = dir == null ? null
+        : FileProvisioningRecords.open(dir, java.time.Duration.ZERO, java.time.Clock.systemUTC());
+    List<RecordsCheck.Loaded> loaded = checked == null ? null : RecordsCheck.checkAll(dir, checked);
     List<java.security.cert.X509Certificate> clientCas = options.clientCa == null ? List.of()
         : TlsMaterial.readCertificates("--client-ca", options.clientCa);
     dev.phonehome.phc.core.server.DeviceAuthentication.Builder auth =
@@ -203,7 +208,7 @@ final class StandaloneServer implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(s.hook);
     if (watcher != null) {
-      Thread w = new Thread(() -> s.watch(dir, files), "phc-serve-records-watcher");
+      Thread w = new Thread(() -> s.watch(dir, checked, options.recordsSettle), "phc-serve-records-watcher");
       w.setDaemon(true);
       w.start();
     }
@@ -289,44 +294,72 @@ final class StandaloneServer implements AutoCloseable {
     }
   }
 
-  private void watch(Path dir, ProvisioningRecords files) {
+  /**
+   * Reports each changed record file once, when it has settled: no event for it and its modification time at
+   * least {@code settle} old (an editor's create + write, or a copy in several writes, is one change). What it
+   * reports is the strict reading, the one the server gives the device from then on.
+   */
+  private void watch(Path dir, ProvisioningRecords checked, java.time.Duration settle) {
+    Map<Path, Instant> pending = new java.util.LinkedHashMap<>();   // file name -> its last event
+    long pollMillis = Math.max(20, Math.min(200, settle.toMillis() / 4));
     try {
       while (true) {
-        WatchKey key = watcher.take();
-        for (WatchEvent<?> ev : key.pollEvents()) {
-          if (!(ev.context() instanceof Path name)) {
-            continue;
+        WatchKey key = pending.isEmpty() ? watcher.take()
+            : watcher.poll(pollMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Instant now = Instant.now();
+        if (key != null) {
+          for (WatchEvent<?> ev : key.pollEvents()) {
+            if (ev.context() instanceof Path name && RecordsCheck.serialOf(dir.resolve(name)).isPresent()) {
+              pending.put(name, now);
+            }
           }
-          Path file = dir.resolve(name);
-          Optional<String> serial = RecordsCheck.serialOf(file);
-          if (serial.isEmpty()) {
-            continue;
-          }
-          String when = TIME.format(Instant.now());
-          String msg;
-          if (ev.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
-            msg = "records: " + name + " removed; serial " + serial.get() + " is no longer claimed";
-          } else {
-            List<RecordsCheck.Loaded> l = new java.util.ArrayList<>();
-            Optional<RecordsCheck.Problem> p = RecordsCheck.check(file, files, l);
-            msg = p.map(x -> "records: ERROR " + x.describe() + " (device " + serial.get() + " gets 500 until fixed)")
-                .orElseGet(() -> "records: " + name + " (re)loaded: " + (l.isEmpty() ? "" : l.get(0).kind()));
-          }
-          synchronized (out) {
-            out.println(when + "  " + msg);
-            out.flush();
+          if (!key.reset()) {
+            synchronized (out) {
+              out.println("WARNING records directory " + dir + " is gone; serving what was cached");
+              out.flush();
+            }
+            return;
           }
         }
-        if (!key.reset()) {
-          synchronized (out) {
-            out.println("WARNING records directory " + dir + " is gone; serving what was cached");
-            out.flush();
+        for (java.util.Iterator<Map.Entry<Path, Instant>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+          Map.Entry<Path, Instant> e = it.next();
+          Path file = dir.resolve(e.getKey());
+          Instant modified = modified(file);
+          if (java.time.Duration.between(e.getValue(), now).compareTo(settle) < 0 || (modified != null
+              && java.time.Duration.between(modified, now).abs().compareTo(settle) < 0)) {
+            continue;   // still being written
           }
-          return;
+          it.remove();
+          report(file, modified == null, checked);
         }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // stopping
+    }
+  }
+
+  private static Instant modified(Path file) {
+    try {
+      return java.nio.file.Files.getLastModifiedTime(file).toInstant();
+    } catch (IOException e) {
+      return null;   // gone
+    }
+  }
+
+  private void report(Path file, boolean gone, ProvisioningRecords checked) {
+    String serial = RecordsCheck.serialOf(file).orElseThrow();
+    String msg;
+    if (gone) {
+      msg = "records: " + file.getFileName() + " removed; serial " + serial + " is no longer claimed";
+    } else {
+      List<RecordsCheck.Loaded> l = new java.util.ArrayList<>();
+      Optional<RecordsCheck.Problem> p = RecordsCheck.check(file, checked, l);
+      msg = p.map(x -> "records: ERROR " + x.describe() + " (device " + serial + " gets 500 until fixed)")
+          .orElseGet(() -> "records: " + file.getFileName() + " (re)loaded: " + (l.isEmpty() ? "" : l.get(0).kind()));
+    }
+    synchronized (out) {
+      out.println(TIME.format(Instant.now()) + "  " + msg);
+      out.flush();
     }
   }
 

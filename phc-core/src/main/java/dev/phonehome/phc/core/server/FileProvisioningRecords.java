@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Provisioning records read from a directory, one file per serial, so that a small team can run a phone-home
  * server from files. Files are re-read when they change (size or modification time): edit, save, and the
  * next request of that device sees it; no restart.
+ *
+ * <h2>Files being written</h2>
+ * A file modified less than the <em>settle time</em> ago (default {@link #DEFAULT_SETTLE_TIME}) may still be
+ * being written (an editor saving, {@code scp} copying). When such a file does not parse, the device gets the
+ * last version of its record that did parse (or, for a new file, nothing yet: the serial is not claimed until
+ * the file is complete), instead of an error about a half-written file. A file that still does not parse once
+ * it has not changed for the settle time is broken: {@link #find} then throws naming the file.
  *
  * <h2>Format</h2>
  * For a device with serial {@code SN}, exactly one of:
@@ -60,26 +69,49 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
   private static final String JSON = ".json";
   private static final String REDIRECT_JSON = ".redirect.json";
 
+  /** How long a file must be unchanged before a parse failure counts as a broken record: one second. */
+  public static final Duration DEFAULT_SETTLE_TIME = Duration.ofSeconds(1);
+
   private final Path directory;
   private final CodecLimits limits;
+  private final Duration settleTime;
+  private final Clock clock;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-  private FileProvisioningRecords(Path directory, CodecLimits limits) {
+  private FileProvisioningRecords(Path directory, CodecLimits limits, Duration settleTime, Clock clock) {
     this.directory = directory;
     this.limits = limits;
+    this.settleTime = settleTime;
+    this.clock = clock;
   }
 
   /**
-   * A store over {@code directory}, which must exist.
+   * A store over {@code directory}, which must exist, with the {@link #DEFAULT_SETTLE_TIME} and the system clock.
    *
    * @throws IllegalArgumentException when it is not a directory
    */
   public static FileProvisioningRecords open(Path directory) {
+    return open(directory, DEFAULT_SETTLE_TIME, Clock.systemUTC());
+  }
+
+  /**
+   * A store over {@code directory}, which must exist. A file modified less than {@code settleTime} before
+   * {@code clock}'s now that does not parse is taken as still being written (see the class description);
+   * {@link Duration#ZERO} makes every parse failure an error at once (a check before serving).
+   *
+   * @throws IllegalArgumentException when it is not a directory or {@code settleTime} is negative
+   */
+  public static FileProvisioningRecords open(Path directory, Duration settleTime, Clock clock) {
     Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(settleTime, "settleTime");
+    Objects.requireNonNull(clock, "clock");
     if (!Files.isDirectory(directory)) {
       throw new IllegalArgumentException("not a directory: " + directory);
     }
-    return new FileProvisioningRecords(directory, CodecLimits.DEFAULT);
+    if (settleTime.isNegative()) {
+      throw new IllegalArgumentException("settleTime is negative: " + settleTime);
+    }
+    return new FileProvisioningRecords(directory, CodecLimits.DEFAULT, settleTime, clock);
   }
 
   /** The directory this store reads. */
@@ -123,9 +155,27 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
     if (c != null && c.stamp.equals(stamp)) {
       return Optional.of(c.record);
     }
-    ProvisioningRecord record = read(serialNumber, file);
-    cache.put(serialNumber, new Cached(stamp, record));
+    ProvisioningRecord record;
+    try {
+      record = read(serialNumber, file);
+    } catch (PhcProtocolException | UncheckedIOException e) {
+      if (beingWritten(a)) {
+        // Most likely half-written: keep answering what the file said before (not cached: read again next time).
+        return c == null || !c.file.equals(file.getFileName().toString()) ? Optional.empty() : Optional.of(c.record);
+      }
+      throw e;
+    }
+    cache.put(serialNumber, new Cached(stamp, file.getFileName().toString(), record));
     return Optional.of(record);
+  }
+
+  /** Modified within the settle time before now (or up to the settle time in the future: the same write). */
+  private boolean beingWritten(BasicFileAttributes a) {
+    if (settleTime.isZero()) {
+      return false;
+    }
+    Duration age = Duration.between(a.lastModifiedTime().toInstant(), clock.instant());
+    return age.abs().compareTo(settleTime) < 0;
   }
 
   /**
@@ -219,5 +269,5 @@ public final class FileProvisioningRecords implements ProvisioningRecords {
     return Files.readAllBytes(file);
   }
 
-  private record Cached(String stamp, ProvisioningRecord record) {}
+  private record Cached(String stamp, String file, ProvisioningRecord record) {}
 }

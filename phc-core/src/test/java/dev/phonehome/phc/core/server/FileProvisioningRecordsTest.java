@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +70,7 @@ class FileProvisioningRecordsTest {
 
   @Test
   void brokenFileIsAnErrorNamingTheFileAndTheServerAnswers500() throws IOException {
-    Files.writeString(dir.resolve("A1.xml"), "<device><unique-id>A1</unique-id><boot-image>");
+    settled(Files.writeString(dir.resolve("A1.xml"), "<device><unique-id>A1</unique-id><boot-image>"));
     FileProvisioningRecords store = FileProvisioningRecords.open(dir);
     assertThatThrownBy(() -> store.find("A1")).isInstanceOf(PhcProtocolException.class).hasMessageContaining("A1.xml");
     PhoneHomeServer server = PhoneHomeServer.builder().records(store).build();
@@ -81,14 +82,75 @@ class FileProvisioningRecordsTest {
   }
 
   @Test
+  void aHalfWrittenFileServesTheLastGoodVersionUntilItIsComplete() throws IOException {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T12:00:00Z"));
+    Path f = dir.resolve("A1.xml");
+    byte[] second = JuniperXmlCodec.encodeDevice(new JuniperDevice("A1", Fixtures.onboarding("second-version")));
+    writeAt(f, JuniperXmlCodec.encodeDevice(new JuniperDevice("A1", Fixtures.onboarding("first"))), clock.instant());
+    FileProvisioningRecords store = FileProvisioningRecords.open(dir, Duration.ofSeconds(1), clock);
+    ProvisioningRecord first = store.find("A1").orElseThrow();
+
+    clock.advance(Duration.ofMinutes(1));
+    writeAt(f, java.util.Arrays.copyOf(second, second.length / 2), clock.instant());     // the writer is half way
+    assertThat(store.find("A1")).containsSame(first);
+    clock.advance(Duration.ofMillis(900));
+    assertThat(store.find("A1")).as("still within the settle time").containsSame(first);
+
+    writeAt(f, second, clock.instant());                                                 // the write completes
+    assertThat(((OnboardingInformation) store.find("A1").orElseThrow().conveyedInformation()).configuration().utf8())
+        .contains("second-version");
+  }
+
+  @Test
+  void aNewFileBeingWrittenIsNotClaimedUntilItIsComplete() throws IOException {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T12:00:00Z"));
+    Path f = dir.resolve("A1.xml");
+    writeAt(f, new byte[0], clock.instant());                                            // created, nothing written yet
+    FileProvisioningRecords store = FileProvisioningRecords.open(dir, Duration.ofSeconds(1), clock);
+    assertThat(store.find("A1")).isEmpty();
+    writeAt(f, JuniperXmlCodec.encodeDevice(new JuniperDevice("A1", Fixtures.onboarding("new"))), clock.instant());
+    assertThat(store.find("A1")).isPresent();
+  }
+
+  @Test
+  void aFileStillBrokenAfterTheSettleTimeIsAnErrorNamingTheFileAndLine() throws IOException {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T12:00:00Z"));
+    Path f = dir.resolve("A1.xml");
+    writeAt(f, JuniperXmlCodec.encodeDevice(new JuniperDevice("A1", Fixtures.onboarding("first"))), clock.instant());
+    FileProvisioningRecords store = FileProvisioningRecords.open(dir, Duration.ofSeconds(1), clock);
+    ProvisioningRecord first = store.find("A1").orElseThrow();
+    clock.advance(Duration.ofMinutes(1));
+    writeAt(f, "<device xmlns=\"http://juniper.net/zerotouch-bootstrap-server\">\n<unique-id>A1</unique-id>\n<conf"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8), clock.instant());
+    assertThat(store.find("A1")).containsSame(first);
+    clock.advance(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> store.find("A1")).isInstanceOf(PhcProtocolException.class)
+        .hasMessageStartingWith("record file " + f + ": malformed XML (line 3, column 6)");
+    assertThatThrownBy(() -> FileProvisioningRecords.open(dir, Duration.ZERO, clock).find("A1"))
+        .as("a settle time of zero checks strictly").isInstanceOf(PhcProtocolException.class);
+  }
+
+  private static void writeAt(Path f, byte[] content, Instant modified) throws IOException {
+    Files.write(f, content);
+    Files.setLastModifiedTime(f, FileTime.from(modified));
+  }
+
+  /** A file last modified a minute ago: not being written any more. */
+  private static Path settled(Path f) throws IOException {
+    Files.setLastModifiedTime(f, FileTime.from(Instant.now().minusSeconds(60)));
+    return f;
+  }
+
+  @Test
   void uniqueIdMustMatchTheFileName() throws IOException {
-    Files.write(dir.resolve("A1.xml"), JuniperXmlCodec.encodeDevice(new JuniperDevice("B2", Fixtures.onboarding("x"))));
+    settled(Files.write(dir.resolve("A1.xml"), JuniperXmlCodec.encodeDevice(new JuniperDevice("B2", Fixtures.onboarding("x")))));
     assertThatThrownBy(() -> FileProvisioningRecords.open(dir).find("A1")).hasMessageContaining("unique-id 'B2'");
   }
 
   @Test
   void onboardingInRedirectFileIsRefused() throws IOException {
-    Files.write(dir.resolve("A1.redirect.json"), Rfc8572Codec.encodeConveyedInformation(Fixtures.onboarding("x"), Encoding.JSON));
+    settled(Files.write(dir.resolve("A1.redirect.json"), Rfc8572Codec.encodeConveyedInformation(Fixtures.onboarding("x"),
+        Encoding.JSON)));
     assertThatThrownBy(() -> FileProvisioningRecords.open(dir).find("A1")).hasMessageContaining("must hold redirect-information");
   }
 

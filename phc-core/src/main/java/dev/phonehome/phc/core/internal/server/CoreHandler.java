@@ -479,6 +479,13 @@ public final class CoreHandler implements PhoneHomeHandler {
     Optional<ProvisioningRecord> record;
     try {
       record = records.find(serial);
+    } catch (PhcProtocolException | java.io.UncheckedIOException e) {
+      // A broken record (the message names the file, line and field): one line; the stack trace is for DEBUG.
+      log.error("provisioning record for '{}' cannot be read (answered 500): {}", serial,
+          e instanceof java.io.UncheckedIOException u ? u.getMessage() + ": " + u.getCause() : e.getMessage());
+      log.debug("provisioning record for '{}' cannot be read", serial, e);
+      throw new HttpError(500, enc, "operation-failed",
+          "the provisioning record for '" + serial + "' cannot be read; see the server log", null);
     } catch (RuntimeException e) {
       log.error("provisioning record for '{}' cannot be read", serial, e);
       throw new HttpError(500, enc, "operation-failed",
