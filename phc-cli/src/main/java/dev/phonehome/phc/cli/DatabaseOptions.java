@@ -13,7 +13,7 @@ final class DatabaseOptions {
   @Option(names = "--database", paramLabel = "JDBC-URL",
       description = "Where server state (devices, notifications, sightings) and, without --records, the records live:"
           + " jdbc:postgresql://HOST[:PORT]/DB (several servers may share it) or jdbc:sqlite:FILE."
-          + " Default for 'serve': the SQLite file phc-state.sqlite next to the records directory.")
+          + " Default for 'serve': phc-state.sqlite, an SQLite file next to the records directory.")
   String url;
 
   @Option(names = "--database-user", paramLabel = "USER", description = "Database user (or in the URL).")

@@ -12,18 +12,20 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Provisions a simulated EX4300 Virtual Chassis end to end, on this machine, in seconds:",
-      "an embedded phone-home server over HTTPS on loopback (generated test PKI), the VC served over",
-      "NETCONF/SSH by the test kit's simulated Junos device, an image served over loopback HTTPS, and the",
-      "real client engine. Reboots run in compressed (virtual) time.",
+      "Provisions a simulated EX4300 Virtual Chassis end to end, on this machine, in seconds.",
+      "It runs an embedded phone-home server over HTTPS on loopback (generated test PKI), the VC served over"
+          + " NETCONF/SSH by the test kit's simulated Junos device, an image served over loopback HTTPS, and the"
+          + " real client engine. Reboots run in compressed (virtual) time.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  phc demo                                      4 members, default mode: exit 0",
+      "  phc demo                                   4 members, default mode: exit 0",
       "  phc demo --members 6 --dialect rfc8572",
-      "  phc demo --mode strict --missing-member 2     strict mode, member 2 never comes back: exit 1",
-      "  phc demo --fail-member 3                      default mode carries on past a failed install: exit 0"
+      "  phc demo --mode strict --missing-member 2  strict mode, member 2 never comes",
+      "                                             back: exit 1",
+      "  phc demo --fail-member 3                   default mode carries on past a",
+      "                                             failed install: exit 0"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the VC was provisioned", "1:provisioning failed (the summary says why)", "2:usage error",

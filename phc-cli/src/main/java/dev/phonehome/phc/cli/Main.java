@@ -33,12 +33,14 @@ import picocli.CommandLine;
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  phc demo                                  watch a 4-member VC being provisioned, in seconds",
-      "  phc serve --records ./records             run a phone-home server for real devices",
-      "  phc status --server https://phs:8443 --token s3cret",
-      "  phc provision --host 192.0.2.10 --user lab --password-file pw.txt --phs https://phs:8443",
-      "  phc agent run --database jdbc:postgresql://db/phc --credentials-dir DIR   an agent on a shared VC queue",
-      "  phc simulate --port 8830                  a simulated Junos VC for your own tools, until Ctrl-C",
+      "  phc demo                      watch a 4-member VC being provisioned in seconds",
+      "  phc serve --records ./records run a phone-home server for real devices",
+      "  phc status --server https://phs:8443 --token-file admin.token",
+      "  phc provision --host 192.0.2.10 --user lab --password-file pw.txt \\",
+      "                --phs https://phs:8443",
+      "  phc agent run --credentials-dir DIR \\",
+      "      --database jdbc:postgresql://db/phc   an agent on a shared VC queue",
+      "  phc simulate --port 8830      a simulated Junos VC for your own tools",
       "",
       "Run 'phc COMMAND --help' for the options of one command."
     },
@@ -103,7 +105,25 @@ public final class Main implements Runnable {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(Main::handleParameterException);
     cl.setExecutionExceptionHandler(Main::handleExecutionException);
+    verbatimFooters(cl);
     return cl;
+  }
+
+  /**
+   * Examples are printed as written, never re-wrapped: they are laid out to fit 80 columns with shell line
+   * continuations, and a URL longer than a line stays whole (copy-paste works) instead of breaking at a colon.
+   */
+  private static void verbatimFooters(CommandLine cl) {
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+      StringBuilder sb = new StringBuilder();
+      for (String line : help.commandSpec().usageMessage().footer()) {
+        sb.append(line).append(System.lineSeparator());
+      }
+      return sb.toString();
+    });
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      verbatimFooters(sub);
+    }
   }
 
   /**

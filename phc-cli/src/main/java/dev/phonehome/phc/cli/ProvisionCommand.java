@@ -14,15 +14,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Provisions a Virtual Chassis over NETCONF/SSH from this machine (the off-box agent): asks the",
-      "phone-home server(s) for the VC's bootstrap data and runs the same engine the device would run.",
+      "Provisions a Virtual Chassis over NETCONF/SSH from this machine (the off-box agent).",
+      "It asks the phone-home server(s) for the VC's bootstrap data and runs the same engine the device would"
+          + " run.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  phc provision --host 192.0.2.10 --user lab --password-file ~/.phc/pw --phs https://phs.example.net:8443",
-      "  phc provision --host vc1 --user lab --key ~/.ssh/id_ed25519 --phs https://phs1:8443 --phs https://phs2:8443 \\",
-      "                --dialect rfc8572 --rounds 3"
+      "  phc provision --host 192.0.2.10 --user lab --password-file ~/.phc/pw \\",
+      "      --phs https://phs.example.net:8443",
+      "  phc provision --host vc1 --user lab --key ~/.ssh/id_ed25519 \\",
+      "      --phs https://phs1:8443 --phs https://phs2:8443 \\",
+      "      --dialect rfc8572 --rounds 3"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:provisioned", "1:provisioning failed", "2:usage error",

@@ -21,16 +21,19 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Moves provisioning records between a records directory (<serial>.xml, <serial>.json,",
-      "<serial>.redirect.json) and a database, for 'phc serve --database URL' without --records (several",
-      "servers on one PostgreSQL answer from the same records). Files keep their bytes both ways.",
+      "Moves provisioning records between a records directory and a database.",
+      "The directory holds <serial>.xml, <serial>.json and <serial>.redirect.json files; the database serves"
+          + " 'phc serve --database URL' without --records (several servers on one PostgreSQL answer from the same"
+          + " records). Files keep their bytes both ways.",
       ""
     },
     subcommands = {RecordsCommand.Import.class, RecordsCommand.Export.class, RecordsCommand.ListRecords.class},
     footerHeading = "%nExamples:%n",
     footer = {
-      "  PHC_DATABASE_PASSWORD=... phc records import ./records --database jdbc:postgresql://db/phc --database-user phc",
-      "  phc records export ./backup --database jdbc:postgresql://db/phc --database-user phc",
+      "  PHC_DATABASE_PASSWORD=... phc records import ./records \\",
+      "      --database jdbc:postgresql://db/phc --database-user phc",
+      "  phc records export ./backup --database jdbc:postgresql://db/phc \\",
+      "      --database-user phc",
       "  phc records list --database jdbc:sqlite:/srv/phc/phc-state.sqlite"
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -47,8 +50,9 @@ final class RecordsCommand implements Runnable {
 
   /** {@code phc records import DIR}. */
   @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-      description = {"Checks every record file in DIR, then stores them all in the database in one transaction",
-        "(none when one does not parse: the file and line are named). A serial's record is replaced."})
+      description = {"Checks every record file in DIR, then stores them all in the database.",
+        "One transaction: none is stored when one does not parse (the file and line are named). A serial's"
+            + " record is replaced."})
   static final class Import implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DatabaseOptions database = new DatabaseOptions();
@@ -77,8 +81,8 @@ final class RecordsCommand implements Runnable {
 
   /** {@code phc records export DIR}. */
   @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-      description = {"Writes every record of the database to DIR (created when missing) as the file it was",
-        "imported as; a serial's other record files in DIR are removed (its format changed)."})
+      description = {"Writes every record of the database to DIR as the file it was imported as.",
+        "DIR is created when missing; a serial's other record files in DIR are removed (its format changed)."})
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DatabaseOptions database = new DatabaseOptions();

@@ -15,26 +15,37 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Runs a phone-home server (PHS) for real devices, answering both dialects (Juniper RESTCONF GET and",
-      "RFC 8572 POST) from a directory of records, one file per serial number:",
-      "  <serial>.xml            Juniper <device> document (SPEC 2.1), with <virtual-chassis> where wanted",
+      "Runs a phone-home server (PHS) for real devices, answering both dialects.",
+      "Devices ask with Juniper RESTCONF GET or RFC 8572 POST; each is answered from a directory of records,"
+          + " one file per serial number:",
+      "  <serial>.xml            Juniper <device> document (SPEC 2.1), with",
+      "                          <virtual-chassis> where wanted",
       "  <serial>.json           RFC 8572 onboarding-information JSON",
-      "  <serial>.redirect.json  RFC 8572 redirect-information JSON (answered with --redirect)",
-      "Records are re-read when files change. What the server learns (devices, notifications, the unclaimed",
-      "inbox) is kept in a database: by default the SQLite file phc-state.sqlite next to DIR, so a restart",
-      "loses nothing; --database jdbc:postgresql://... lets several servers share one state (records too:",
-      "without --records they come from the database, see 'phc records import'). A device's notification is",
-      "answered only once it is stored. Stops cleanly on Ctrl-C.",
+      "  <serial>.redirect.json  RFC 8572 redirect-information JSON (with --redirect)",
+      "Records are re-read when files change (a file being written is read once it is complete). What the server"
+          + " learns (devices, notifications, the unclaimed inbox) is kept in a database: by default the SQLite"
+          + " file phc-state.sqlite next to DIR, so a restart loses nothing; --database jdbc:postgresql://..."
+          + " lets several servers share one state (records too: without --records they come from the database,"
+          + " see 'phc records import'). A device's notification is answered only once it is stored. Stops"
+          + " cleanly on Ctrl-C.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  phc serve --records ./records",
-      "  phc serve --records ./records --port 8443 --bind 0.0.0.0 --tls-cert phs.pem --tls-key phs.key \\",
-      "            --admin-token-file admin.token     (admin API for 'phc status' on port 8444)",
-      "  PHC_DATABASE_PASSWORD=... phc serve --database jdbc:postgresql://db.example.net/phc --database-user phc \\",
-      "            --port 8443 --bind 0.0.0.0        (records and state in PostgreSQL, shared by every instance)",
-      "  curl -k -u PE3714100218: https://127.0.0.1:8443/restconf/data/juniper-zerotouch-bootstrap-server:devices/device=PE3714100218"
+      "",
+      "  # admin API for 'phc status' on port 8444:",
+      "  phc serve --records ./records --port 8443 --bind 0.0.0.0 \\",
+      "      --tls-cert phs.pem --tls-key phs.key --key-password-file phs.pass \\",
+      "      --admin-token-file admin.token",
+      "",
+      "  # records and state in PostgreSQL, shared by every instance:",
+      "  PHC_DATABASE_PASSWORD=... phc serve --port 8443 --bind 0.0.0.0 \\",
+      "      --database jdbc:postgresql://db.example.net/phc --database-user phc",
+      "",
+      "  # what a Juniper device asks:",
+      "  curl -k -u PE3714100218: \\",
+      "      https://127.0.0.1:8443/restconf/data/juniper-zerotouch-bootstrap-server:devices/device=PE3714100218"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "2:usage error",
@@ -83,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
   java.util.function.UnaryOperator<String> environment = System::getenv;
 
   @Option(names = "--redirect",
-      description = "Act as a redirect server: answer from <serial>.redirect.json (and redirect-information records).")
+      description = "Redirect server: serve <serial>.redirect.json records (redirect information) only.")
   boolean redirect;
 
   @Option(names = "--admin-token-file", paramLabel = "FILE",

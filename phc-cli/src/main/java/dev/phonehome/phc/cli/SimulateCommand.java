@@ -22,18 +22,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "simulate",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
     description = {
-      "Runs a simulated EX Virtual Chassis that speaks NETCONF over SSH (Junos RPCs and base NETCONF, both",
-      "framings), SFTP and SCP, until Ctrl-C. Point your own tools at it: Juniper PyEZ, ncclient, an NMS, or",
-      "'phc provision'. Members reboot in real time (--reboot-seconds); installs, rollbacks and the",
-      "configuration behave as on a VC. It prints the host key fingerprint and the credentials to use.",
+      "Runs a simulated EX Virtual Chassis that speaks NETCONF over SSH, until Ctrl-C.",
+      "It speaks Junos RPCs and base NETCONF (both framings), SFTP and SCP. Point your own tools at it: Juniper"
+          + " PyEZ, ncclient, an NMS, or 'phc provision'. Members reboot in real time (--reboot-seconds); installs,"
+          + " rollbacks and the configuration behave as on a VC. It prints the host key fingerprint and the"
+          + " credentials to use.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  phc simulate                                   4 x ex4300-48p on 127.0.0.1:8830, user phc",
+      "  phc simulate                     4 x ex4300-48p on 127.0.0.1:8830, user phc",
       "  phc simulate --members 2 --port 2222 --user lab --password lab123",
       "  phc simulate --bind 0.0.0.0 --model ex4300-24t --version 21.4R3.15"
     },
@@ -42,6 +41,11 @@ import picocli.CommandLine.Spec;
         "4:internal error"})
 final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  // Not mixinStandardHelpOptions: its --version would clash with the Junos --version below (and picocli then
+  // dropped --help too).
+  @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
 
   @Option(names = "--members", defaultValue = "4", paramLabel = "N",
       description = "Members in the VC, 1 to 10 (default: ${DEFAULT-VALUE}); member 0 starts as primary, 1 as backup.")
@@ -52,7 +56,7 @@ final class SimulateCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--version", defaultValue = "20.4R3.8", paramLabel = "JUNOS",
-      description = "The Junos release the members run (default: ${DEFAULT-VALUE}).")
+      description = "Junos release (default: ${DEFAULT-VALUE}).")
   String version;
 
   @Option(names = "--port", defaultValue = "8830", paramLabel = "PORT",

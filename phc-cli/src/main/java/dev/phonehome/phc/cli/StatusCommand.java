@@ -13,17 +13,21 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Shows what a phone-home server knows, read from its admin JSON API (started with",
-      "'phc serve --admin-token-file F'): the fleet as a table (serial, state, phase, last notification, age),",
-      "with SERIAL the timeline of one device, with --unclaimed the serials that poll without a record.",
-      "--server may be the server's device URL: it points a request that carries the token to its admin port.",
+      "Shows what a phone-home server knows, read from its admin JSON API.",
+      "The server must run with 'phc serve --admin-token-file F'. Shows the fleet as a table (serial, state,"
+          + " phase, last notification, age), with SERIAL the timeline of one device, with --unclaimed the serials"
+          + " that poll without a record. --server may be the server's device URL: it points a request that"
+          + " carries the token to its admin port.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  phc status --server https://127.0.0.1:8443 --token-file admin.token --insecure-fingerprint 3A:F1:...:09",
-      "  PHC_ADMIN_TOKEN=... phc status --server https://phs.example.net:8443 PE3714100218",
-      "  phc status --server https://phs.example.net:8443 --token-file admin.token --unclaimed"
+      "  phc status --server https://127.0.0.1:8443 --token-file admin.token \\",
+      "      --insecure-fingerprint 3A:F1:...:09",
+      "  PHC_ADMIN_TOKEN=... phc status --server https://phs.example.net:8443 \\",
+      "      PE3714100218",
+      "  phc status --server https://phs.example.net:8443 --token-file admin.token \\",
+      "      --unclaimed"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "2:usage error", "3:server unreachable, token refused, or serial unknown", "4:internal error"})
@@ -31,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--server", required = true, paramLabel = "URL",
-      description = "The server's base URL, for example https://phs.example.net:8443.")
+      description = "Base URL: https://phs.example.net:8443 for example.")
   String server;
 
   @Option(names = "--token-file", paramLabel = "FILE",
