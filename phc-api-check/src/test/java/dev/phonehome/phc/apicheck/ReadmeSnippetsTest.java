@@ -36,7 +36,8 @@ class ReadmeSnippetsTest {
     assertThat(checked).as("snippets in README.md").contains(
         "examples/offbox-agent/src/main/java/com/example/agent/Agent.java#engine",
         "examples/nms-server/src/main/java/com/example/nms/NmsServer.java#server",
-        "examples/testkit-junit/src/test/java/com/example/testing/StrictModeTest.java#strict-mode-test");
+        "examples/testkit-junit/src/test/java/com/example/testing/StrictModeTest.java#strict-mode-test",
+        "examples/testkit-junit/src/test/java/com/example/testing/ImageUpgradeTest.java#image-upgrade-test");
     assertThat(readme.split("<!-- snippet: ", -1).length - 1).as("markers that were not followed by a java block")
         .isEqualTo(checked.size());
   }

@@ -343,7 +343,12 @@ public final class FakeVirtualChassis implements DeviceOperations {
       this.model = Objects.requireNonNull(model, "model");
     }
 
-    /** Who fetches the image (default {@link ImageStaging#AGENT_PUSHES}). */
+    /**
+     * Who fetches the image (default {@link ImageStaging#AGENT_PUSHES}: the client under test downloads it and
+     * pushes it here; with {@code FakePhoneHomeServer.bootImage(version)} the fake server serves it). With
+     * {@link ImageStaging#DEVICE_FETCHES} the model downloads it through its {@code imageSource} (for the fake
+     * server's images: {@code FakePhoneHomeServer.imageSource()}).
+     */
     public Builder imageStaging(ImageStaging staging) {
       this.staging = Objects.requireNonNull(staging, "staging");
       return this;
