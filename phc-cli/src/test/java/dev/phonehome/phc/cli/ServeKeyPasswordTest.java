@@ -87,6 +87,16 @@ class ServeKeyPasswordTest {
         .doesNotContain("--key-password=");
   }
 
+  @Test
+  void aPasswordFileWithoutATlsKeyIsAUsageError() throws Exception {
+    Path passwordFile = Files.writeString(tmp.resolve("key.password"), PASSWORD + "\n");
+    CliRun r = CliRun.of("serve", "--records", records.toString(), "--port", "0", "--key-password-file",
+        passwordFile.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("--key-password-file is the password of --tls-key: give --tls-cert and --tls-key"
+        + " with it");
+  }
+
   private StandaloneServer start(String environmentPassword, String... tlsArgs) {
     CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true));
     String[] args = new String[5 + tlsArgs.length];
