@@ -44,11 +44,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Scale-out of off-box agents. VCs are queued in PostgreSQL; any number of",
-      "'phc agent run' processes, on one host or many, take them under a lease and",
-      "provision each over NETCONF/SSH. A VC is driven by one agent at a time; the",
-      "VCs of an agent that dies are taken over when their leases expire, and the",
-      "engine resumes from the state it saved on the VC.",
+      "Scale-out of off-box agents: VCs queued in PostgreSQL, provisioned by many agents.",
+      "Any number of 'phc agent run' processes, on one host or many, take the queued VCs under a lease and"
+          + " provision each over NETCONF/SSH. A VC is driven by one agent at a time; the VCs of an agent that dies"
+          + " are taken over when their leases expire, and the engine resumes from the state it saved on the VC.",
       "The queue holds the names of credentials, never secrets.",
       ""
     },
@@ -56,10 +55,11 @@ import picocli.CommandLine.Spec;
         AgentCommand.Leases.class, AgentCommand.Cancel.class, AgentCommand.Retry.class},
     footerHeading = "%nExamples:%n",
     footer = {
-      "  phc agent enqueue --database jdbc:postgresql://db/phc --database-user phc --host 10.1.2.3 \\",
-      "      --credentials lab-vcs --phs https://phs.example.net:8443",
-      "  phc agent run --database jdbc:postgresql://db/phc --database-user phc --workers 32 \\",
-      "      --credentials-dir /etc/phc/credentials --known-hosts /etc/phc/known_hosts --ca-file phs-ca.pem",
+      "  phc agent enqueue --database jdbc:postgresql://db/phc --database-user phc \\",
+      "      --host 10.1.2.3 --credentials lab-vcs --phs https://phs.example.net:8443",
+      "  phc agent run --database jdbc:postgresql://db/phc --database-user phc \\",
+      "      --workers 32 --credentials-dir /etc/phc/credentials \\",
+      "      --known-hosts /etc/phc/known_hosts --ca-file phs-ca.pem",
       "  phc agent list --database jdbc:postgresql://db/phc --database-user phc",
       "(the database password: PHC_DATABASE_PASSWORD or --database-password-file)"
     },
