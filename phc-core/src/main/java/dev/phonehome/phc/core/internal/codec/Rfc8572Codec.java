@@ -57,11 +57,14 @@ import org.jspecify.annotations.Nullable;
  *       (XML namespace {@value #PHC_VC_NS}) at the end of onboarding-information.
  *   <li>RFC 8572 carries one pre- and one post-configuration script: encoding more throws
  *       {@link IllegalArgumentException} naming the field. The image {@code name} (Juniper only) is not carried.
- *   <li>{@code configuration-handling} is written when there is a configuration or it is not merge; absent reads
- *       as merge. {@code reporting-level} absent stays null (the RFC's default is minimal).
+ *   <li>{@code configuration-handling} is written when, and only when, there is a configuration (its YANG {@code
+ *       when}); absent reads as merge. {@code reporting-level} absent stays null (the RFC's default is minimal).
  *   <li>A member-specific report whose message does not yet start with {@code member <id> (serial <SN>, role
  *       <role>)} gets that prefix; on decode a message with that prefix restores {@link ProgressReport#member()}.
- *   <li>Unknown leaves are skipped; unknown enum and identity values are errors; unknown progress types are kept.
+ *   <li>Unknown leaves are skipped; unknown enum and identity values are errors. {@code progress-type} is an
+ *       enumeration of 27 values: a type outside it (a VC type, or a name only a peer knows) is sent as {@code
+ *       informational} with its name as the message prefix; VC types are restored from that prefix on decode, a
+ *       peer's own type stays {@code informational} (the RFC has no way to carry its name as a type).
  *   <li>Binary leaves may be line-wrapped (whitespace inside base64 is ignored on input).
  * </ul>
  *
@@ -553,9 +556,13 @@ public final class Rfc8572Codec {
     return fromWire(wire, message[0], keys, certs);
   }
 
-  /** The type a report travels as in the RFC dialect: VC types become {@code informational}. */
+  /**
+   * The type a report travels as in the RFC dialect: one of the 27 RFC 8572 values as itself, any other type (VC
+   * types, a peer's own) as {@code informational}, since RFC 8572 section 7 makes {@code progress-type} an
+   * enumeration and a conforming server (ours included) refuses anything else with 400.
+   */
   static ProgressType wireType(ProgressReport report) {
-    return report.type().isVirtualChassis() ? ProgressType.INFORMATIONAL : report.type();
+    return report.type().isRfc8572() ? report.type() : ProgressType.INFORMATIONAL;
   }
 
   /** The message a report travels with in the RFC dialect (SPEC section 5). */
@@ -565,7 +572,7 @@ public final class Rfc8572Codec {
     if (m != null && (base == null || !base.startsWith(m.describe()))) {
       base = m.describe() + (base == null ? "" : ": " + base);
     }
-    if (report.type().isVirtualChassis()) {
+    if (!report.type().isRfc8572()) {
       base = report.type().name() + (base == null ? "" : ": " + base);
     }
     NotificationId nid = report.notificationId();

@@ -61,9 +61,40 @@ final class ModelArbitraries {
         .ofSize(a.digestLength()).map(b -> new ImageVerification(a, Bytes.of(b))));
   }
 
+  /**
+   * At most one verification per algorithm: in RFC 8572's YANG (section 6.3, ietf-sztp-conveyed-info)
+   * {@code image-verification} is a list whose key is {@code hash-algorithm}, so two entries with the same
+   * algorithm are not a legal document (the decoder refuses them, naming the entry).
+   */
+  static Arbitrary<List<ImageVerification>> verifications() {
+    return verification().list().ofMaxSize(3).uniqueElements(ImageVerification::algorithm);
+  }
+
+  /**
+   * A bootstrap-server address: {@code inet:host} in RFC 8572's YANG (section 6.3, {@code leaf address {type
+   * inet:host}}), that is an IP address or a domain name (RFC 6991 section 4), never a URL or host:port. Both
+   * dialects carry it that way (the Juniper redirect reuses the same {@code bootstrap-server} shape, SPEC 2.1).
+   */
+  static Arbitrary<String> host() {
+    Arbitrary<String> label = Combinators.combine(
+            Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').numeric().ofLength(1),
+            Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').numeric().withChars('-')
+                .ofMaxLength(10),
+            Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').numeric().ofMaxLength(1))
+        .as((a, b, c) -> c.isEmpty() && b.endsWith("-") ? a + b + "x" : a + b + c);
+    Arbitrary<String> domain = label.list().ofMinSize(1).ofMaxSize(4).map(ls -> String.join(".", ls));
+    Arbitrary<String> ipv4 = Arbitraries.integers().between(0, 255).list().ofSize(4)
+        .map(os -> os.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(".")));
+    Arbitrary<String> ipv6 = Arbitraries.integers().between(0, 0xffff).list().ofSize(8)
+        .map(hs -> hs.stream().map(Integer::toHexString).collect(java.util.stream.Collectors.joining(":")));
+    Arbitrary<String> ipv6Compressed = Arbitraries.integers().between(0, 0xffff).list().ofMinSize(0).ofMaxSize(6)
+        .map(hs -> "::" + hs.stream().map(Integer::toHexString).collect(java.util.stream.Collectors.joining(":")));
+    return Arbitraries.oneOf(domain, ipv4, ipv6, ipv6Compressed);
+  }
+
   static Arbitrary<BootImage> rfcBootImage() {
     return Combinators.combine(token().injectNull(0.3), token().injectNull(0.3), token().list().ofMaxSize(3),
-            verification().list().ofMaxSize(3))
+            verifications())
         .as((osName, osVersion, uris, vs) -> BootImage.builder().osName(osName).osVersion(osVersion)
             .downloadUris(uris).verifications(vs).build());
   }
@@ -122,26 +153,37 @@ final class ModelArbitraries {
   }
 
   private static Arbitrary<OnboardingInformation> onboarding(Arbitrary<BootImage> image, Arbitrary<Bytes> config,
-      int maxScripts) {
+      int maxScripts, boolean handlingOnlyWithConfiguration) {
     return Combinators.combine(image.injectNull(0.3), Arbitraries.of(ConfigurationHandling.class),
             config.injectNull(0.3), bytes(64).list().ofMaxSize(maxScripts), bytes(64).list().ofMaxSize(maxScripts),
             topology())
-        .as((i, h, c, pre, post, t) -> OnboardingInformation.builder().bootImage(i).configurationHandling(h)
-            .configuration(c).preConfigurationScripts(pre).postConfigurationScripts(post).topology(t).build());
+        .as((i, h0, c, pre, post, t) -> {
+          ConfigurationHandling h = c == null && handlingOnlyWithConfiguration ? ConfigurationHandling.MERGE : h0;
+          return OnboardingInformation.builder().bootImage(i).configurationHandling(h)
+              .configuration(c).preConfigurationScripts(pre).postConfigurationScripts(post).topology(t).build();
+        });
   }
 
+  /**
+   * RFC 8572 section 6.3 (ietf-sztp-conveyed-info) declares {@code configuration-handling} with {@code when
+   * "../configuration"}: without a configuration there is no handling on the wire, so such a value only exists
+   * with the model's default (merge); "replace, but nothing to replace with" cannot be said in this dialect.
+   */
   static Arbitrary<OnboardingInformation> rfcOnboarding() {
-    return onboarding(rfcBootImage(), bytes(200), 1);
+    return onboarding(rfcBootImage(), bytes(200), 1, true);
   }
 
+  /** The Juniper dialect writes our {@code <configuration-handling>} whenever it is not merge, with or without. */
   static Arbitrary<OnboardingInformation> juniperOnboarding() {
-    return onboarding(juniperBootImage(), junosConfiguration(), 2);
+    return onboarding(juniperBootImage(), junosConfiguration(), 2, false);
   }
 
   static Arbitrary<RedirectInformation> redirect() {
-    return Combinators.combine(token(), Arbitraries.integers().between(1, 65535).injectNull(0.3),
+    // address is also the list's key (RFC 8572 section 6.3), compared without case as DNS names are
+    return Combinators.combine(host(), Arbitraries.integers().between(1, 65535).injectNull(0.3),
             nonEmptyBytes(64).injectNull(0.3))
-        .as(BootstrapServer::new).list().ofMinSize(1).ofMaxSize(3).map(RedirectInformation::new);
+        .as(BootstrapServer::new).list().ofMinSize(1).ofMaxSize(3)
+        .uniqueElements(s -> s.address().toLowerCase(java.util.Locale.ROOT)).map(RedirectInformation::new);
   }
 
   static Arbitrary<JuniperDevice> juniperDevice() {
@@ -161,11 +203,23 @@ final class ModelArbitraries {
             .filter(s -> !s.startsWith("vc-") && !s.isBlank()).map(ProgressType::of));
   }
 
-  /** A report whose member, when present, is also the message prefix (SPEC section 5), as the engine sends it. */
+  /**
+   * A report whose member, when present, is also the message prefix (SPEC section 5), as the engine sends it.
+   * SSH host keys and trust anchor certificates only ride on {@code bootstrap-complete}: RFC 8572 section 7
+   * (ietf-sztp-bootstrap-server, report-progress input) guards both containers with {@code when
+   * "../progress-type = 'bootstrap-complete'"}, so any other type carrying them is not a legal report.
+   */
   private static Arbitrary<ProgressReport> report(Arbitrary<List<SshHostKey>> keys, Arbitrary<List<Bytes>> certs) {
-    return Combinators.combine(progressType(), text().injectNull(0.2), memberRef().injectNull(0.5), keys, certs,
+    // bootstrap-complete a quarter of the time, so that keys and certificates are exercised
+    Arbitrary<ProgressType> types = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(1, Arbitraries.just(ProgressType.BOOTSTRAP_COMPLETE)),
+        net.jqwik.api.Tuple.of(3, progressType()));
+    return Combinators.combine(types, text().injectNull(0.2), memberRef().injectNull(0.5), keys, certs,
             notificationId().injectNull(0.3))
-        .as((type, text, member, k, c, nid) -> {
+        .as((type, text, member, k0, c0, nid) -> {
+          boolean complete = type.equals(ProgressType.BOOTSTRAP_COMPLETE);
+          List<SshHostKey> k = complete ? k0 : List.of();
+          List<Bytes> c = complete ? c0 : List.of();
           String message = member == null ? text : member.describe() + ": " + (text == null ? "" : text);
           ProgressReport.Builder b = ProgressReport.builder(type).message(message).member(member)
               .notificationId(nid);
@@ -183,7 +237,27 @@ final class ModelArbitraries {
 
   static Arbitrary<ProgressReport> rfcReport() {
     return report(Combinators.combine(token(), bytes(40)).as(SshHostKey::new).list().ofMaxSize(2),
-        nonEmptyBytes(40).list().ofMaxSize(2));
+        Arbitraries.of(CertificateBags.ALL).list().ofMaxSize(2));
+  }
+
+  /**
+   * Real CMS SignedData certificate bags: RFC 8572 section 7 types {@code trust-anchor-cert} as {@code
+   * ct:trust-anchor-cert-cms}, a degenerate SignedData holding the chain, and the server decoder checks that it
+   * is one. Random bytes are outside that domain (they are the hostile-input tests' business). Built once: key
+   * generation is the slow part.
+   */
+  private static final class CertificateBags {
+    static final List<Bytes> ALL;
+
+    static {
+      dev.phonehome.phc.core.internal.trust.Fixture f = new dev.phonehome.phc.core.internal.trust.Fixture();
+      ALL = List.of(
+          // the empty degenerate SignedData (no certificates) is still a SignedData, as the decoder accepts it
+          Bytes.fromBase64("MCMGCSqGSIb3DQEHAqAWMBQCAQExADALBgkqhkiG9w0BBwExAA=="),
+          dev.phonehome.phc.core.internal.trust.Cms.degenerate(List.of(f.ownerCa)),
+          f.ownerBag(),
+          dev.phonehome.phc.core.internal.trust.Cms.degenerate(List.of(f.masa, f.manufacturerCa)));
+    }
   }
 
   static Arbitrary<ProgressReport> juniperReport() {

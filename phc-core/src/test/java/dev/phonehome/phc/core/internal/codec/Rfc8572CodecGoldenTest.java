@@ -158,6 +158,20 @@ class Rfc8572CodecGoldenTest {
     assertThat(decoded.message()).isEqualTo("member 2 (serial PE3714100301, role linecard): Upgrade failed !!!");
   }
 
+  @ParameterizedTest
+  @EnumSource(Encoding.class)
+  void aPeersOwnProgressTypeTravelsAsInformationalWithItsNameInTheMessage(Encoding e) {
+    // RFC 8572 section 7: progress-type is an enumeration of 27 values; a conforming server (ours) refuses others
+    ProgressReport report = ProgressReport.builder(ProgressType.of("vendor-special-phase")).message("half way")
+        .build();
+    byte[] wire = Rfc8572Codec.encodeReportProgress(report, e);
+    assertThat(utf8(wire)).contains("informational").contains("vendor-special-phase: half way");
+    ProgressReport decoded = Rfc8572Codec.decodeReportProgress(new java.io.ByteArrayInputStream(wire), e,
+        CodecLimits.DEFAULT);
+    assertThat(decoded).isEqualTo(ProgressReport.builder(ProgressType.INFORMATIONAL)
+        .message("vendor-special-phase: half way").build());
+  }
+
   @Test
   void notificationIdWithoutMessageDecodesToNoMessage() {
     ProgressReport report = ProgressReport.builder(ProgressType.BOOTSTRAP_INITIATED)
