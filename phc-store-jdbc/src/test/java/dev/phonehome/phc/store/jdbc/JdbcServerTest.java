@@ -113,6 +113,23 @@ class JdbcServerTest {
     return r;
   }
 
+  /**
+   * The feed from the start once it holds {@code count} events, or as it is after 30 s. On PostgreSQL the feed
+   * reads only rows of transactions older than every transaction still running on the cluster (JdbcDeviceStore,
+   * "The feed"), so a row can appear a moment after its write was acknowledged, while another test run's
+   * transaction ends: a test that needs it waits for it, bounded, instead of expecting it at once.
+   */
+  static List<FeedEvent> feedOnceItHolds(java.util.function.BiFunction<FeedCursor, Integer, FeedPage> feedFrom,
+      int count) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<FeedEvent> feed = feedFrom.apply(FeedCursor.START, 100).events();
+    while (feed.size() < count && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      feed = feedFrom.apply(FeedCursor.START, 100).events();
+    }
+    return feed;
+  }
+
   static int post(PhoneHomeServer server, String serial, ProgressReport report) throws IOException {
     try (Response r = HTTP.newCall(new Request.Builder()
         .url(server.url() + DEVICES + serial + "/notification")
@@ -468,11 +485,43 @@ class JdbcServerTest {
     }
 
     @Test
+    void feedLagsBehindAnOlderOpenTransactionWhileTheTimelineShowsTheAckedNotificationAtOnce() throws Exception {
+      TestDatabase.Postgres t = (TestDatabase.Postgres) track(freshDatabase());
+      PhoneHomeServer phs1 = server(store(track(t.connect())));
+      PhoneHomeServer phs2 = server(store(track(t.connect())));
+      assertThat(post(phs1, "PE0001", report(ProgressType.BOOTSTRAP_INITIATED, "first", "sw", 1))).isEqualTo(204);
+      // (other transactions on the cluster may hold even this one back for a moment: wait until it is readable)
+      assertThat(feedOnceItHolds(phs2.progress()::feed, 1)).hasSize(1);
+      try (Connection older = DriverManager.getConnection(t.url(), TestDatabase.USER, TestDatabase.PASSWORD)) {
+        older.setAutoCommit(false);
+        try (Statement s = older.createStatement()) {
+          s.execute("SELECT pg_current_xact_id()"); // a transaction with an xid, begun before the next write
+        }
+        assertThat(post(phs1, "PE0001", report(ProgressType.BOOTSTRAP_COMPLETE, "second", "sw", 2))).isEqualTo(204);
+
+        // Acknowledged means committed (the 204 goes out after the group commit): the other server's timeline
+        // has it at once.
+        assertThat(phs2.progress().timeline("PE0001")).extracting(n -> n.report().message())
+            .containsExactly("first", "second");
+        // The feed holds it back while a transaction older than it runs (a cursor past it could otherwise
+        // skip a row that transaction commits later).
+        assertThat(phs2.progress().feed(FeedCursor.START, 100).events())
+            .extracting(e -> e.notification().report().message()).containsExactly("first");
+        older.commit();
+      }
+      assertThat(feedOnceItHolds(phs2.progress()::feed, 2)).extracting(e -> e.notification().report().message())
+          .containsExactly("first", "second");
+    }
+
+    @Test
     void rowCommittedLateNeverFallsBehindACursorAlreadyHandedOut() throws Exception {
       TestDatabase.Postgres t = (TestDatabase.Postgres) track(freshDatabase());
       JdbcDeviceStore store = store(track(t.connect()));
       store.append(List.of(new DeviceNotification("PE0001", java.time.Instant.parse("2026-05-01T00:00:00Z"),
           Dialect.JUNIPER, ProgressReport.of(ProgressType.INFORMATIONAL, "first"))), null);
+      // Another test run's transaction on the cluster may hold even 'first' back for a moment: wait until it is in
+      // the feed, so that what follows sees only the effect of the transaction this test holds open.
+      assertThat(feedOnceItHolds(store::feed, 1)).hasSize(1);
       long lateId;
       try (Connection slow = DriverManager.getConnection(t.url(), TestDatabase.USER, TestDatabase.PASSWORD)) {
         slow.setAutoCommit(false);
