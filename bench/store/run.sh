@@ -4,7 +4,8 @@
 # databases (SQLite, H2; phc serve's default is SQLite) and PostgreSQL; with keep-alive connections and with a new
 # TLS connection per request. Every notification has its own notification id (so each is stored, not a
 # duplicate) and goes to one of $DEVICES devices. Reports notifications/s, p50/p99, each durable store's ratio to
-# in-memory, and server CPU per notification (the phc JVM; for PostgreSQL also the postgres processes).
+# in-memory, and server CPU per notification (the phc JVM, and of it the JIT compiler threads; for PostgreSQL also
+# the postgres processes, and of them the backends serving the benchmark's database).
 # Loopback only; every run is bounded in time. One command: bench/store/run.sh
 # Knobs (environment): DURATION (s, default 10), WARMUP (s, default 5), CONNS_KA (32), CONNS_NC (16), DEVICES (256),
 #   STORES ("memory sqlite h2 postgresql"), MODES ("keepalive newconn"),
@@ -36,6 +37,11 @@ psql_admin() { # SQL on the PostgreSQL server (host/port parsed from the JDBC UR
   local hp; hp=$(echo "$ADMIN_URL" | sed -E 's#jdbc:postgresql://([^/]+)/.*#\1#')
   PGPASSWORD=$DB_PASSWORD psql -q -h "${hp%%:*}" -p "$( [ "${hp#*:}" != "$hp" ] && echo "${hp#*:}" || echo 5432)" \
     -U "$DB_USER" -d postgres -v ON_ERROR_STOP=1 -c "$1"
+}
+psql_admin_q() { # a query's rows, unaligned, no header
+  local hp; hp=$(echo "$ADMIN_URL" | sed -E 's#jdbc:postgresql://([^/]+)/.*#\1#')
+  PGPASSWORD=$DB_PASSWORD psql -qAt -h "${hp%%:*}" -p "$( [ "${hp#*:}" != "$hp" ] && echo "${hp#*:}" || echo 5432)" \
+    -U "$DB_USER" -d postgres -c "$1"
 }
 stop_server() {
   if [ -n "$SERVER_PID" ]; then
@@ -114,6 +120,19 @@ cpu_ticks() { # total user+system clock ticks of the given pids
   echo "$t"
 }
 pg_pids() { pgrep -u postgres postgres | tr '\n' ' '; }
+bench_db_pids() { # the PostgreSQL backends serving the benchmark's database (the server's pool)
+  psql_admin_q "SELECT pid FROM pg_stat_activity WHERE datname = '$BENCH_DB'" | tr '\n' ' '
+}
+jit_ticks() { # CPU clock ticks of the JVM's JIT compiler threads (still compiling hot code after the warm-up)
+  local t=0 d
+  for d in /proc/"$1"/task/*; do
+    case "$(cat "$d/comm" 2>/dev/null)" in
+      # utime and stime are fields 14 and 15 of stat, counted after the ")" that ends the name (it has a space)
+      C1\ Compiler*|C2\ Compiler*) t=$((t + $(sed 's/.*) //' "$d/stat" 2>/dev/null | awk '{print $12+$13}' || echo 0))) ;;
+    esac
+  done
+  echo "$t"
+}
 
 start_server() { # kind
   local extra=()
@@ -131,16 +150,16 @@ start_server() { # kind
   grep READY "$WORK/server-$1.log" || { cat "$WORK/server-$1.log"; exit 1; }
 }
 
-declare -A RATE CPU
+declare -A RATE CPU JIT PGB
 run() { # kind mode conns
   local close=false; [ "$2" = newconn ] && close=true
   lua_script "$WORK/warm.lua"; echo "wrk.close_each = $close" >>"$WORK/warm.lua"
   wrk -t1 -c"$3" -d"${WARMUP}s" -s "$WORK/warm.lua" "https://127.0.0.1:$PORT/" >/dev/null 2>&1 || true
   lua_script "$WORK/run.lua"; echo "wrk.close_each = $close" >>"$WORK/run.lua"
-  local pids="$SERVER_PID" dbp=""
-  [ "$1" = postgresql ] && dbp=$(pg_pids)
+  local pids="$SERVER_PID" dbp="" bep=""
+  [ "$1" = postgresql ] && dbp=$(pg_pids) && bep=$(bench_db_pids)
   # shellcheck disable=SC2086
-  local c0 d0; c0=$(cpu_ticks $pids); d0=$(cpu_ticks $dbp)
+  local c0 d0 b0 j0; c0=$(cpu_ticks $pids); d0=$(cpu_ticks $dbp); b0=$(cpu_ticks $bep); j0=$(jit_ticks "$SERVER_PID")
   local hook=""
   if [ -n "${DURING_RUN:-}" ]; then # e.g. a profiler attached for the measured run only
     SERVER_PID=$SERVER_PID KIND=$1 MODE=$2 bash -c "$DURING_RUN" & hook=$!
@@ -148,7 +167,7 @@ run() { # kind mode conns
   local out; out=$(wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$WORK/run.lua" "https://127.0.0.1:$PORT/" 2>&1)
   [ -z "$hook" ] || wait "$hook" || true
   # shellcheck disable=SC2086
-  local c1 d1; c1=$(cpu_ticks $pids); d1=$(cpu_ticks $dbp)
+  local c1 d1 b1 j1; c1=$(cpu_ticks $pids); d1=$(cpu_ticks $dbp); b1=$(cpu_ticks $bep); j1=$(jit_ticks "$SERVER_PID")
   echo "$out" >"$WORK/wrk-$1-$2.txt"
   local rps p50 p99 n errs
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -163,8 +182,11 @@ run() { # kind mode conns
   fi
   local cpu_us=$(( n > 0 ? (c1 - c0) * 10000 / n : 0 ))
   local db_us=$(( n > 0 ? (d1 - d0) * 10000 / n : 0 ))
-  RATE[$1-$2]=$rps; CPU[$1-$2]=$cpu_us
-  echo "$1 $2 connections=$3 notifications_per_s=$rps p50=$p50 p99=$p99 server_cpu_us_per_notification=$cpu_us${dbp:+ postgres_cpu_us_per_notification=$db_us}${errs:+ errors: $errs}" \
+  local be_us=$(( n > 0 ? (b1 - b0) * 10000 / n : 0 ))
+  local jit_us=$(( n > 0 ? (j1 - j0) * 10000 / n : 0 ))
+  RATE[$1-$2]=$rps; CPU[$1-$2]=$cpu_us; JIT[$1-$2]=$jit_us
+  [ -z "$dbp" ] || PGB[$1-$2]=$be_us
+  echo "$1 $2 connections=$3 notifications_per_s=$rps p50=$p50 p99=$p99 server_cpu_us_per_notification=$cpu_us (JIT compiler threads $jit_us)${dbp:+ postgres_cpu_us_per_notification=$db_us (backends of the benchmark database $be_us)}${errs:+ errors: $errs}" \
     | tee -a "$WORK/results.txt"
 }
 
@@ -196,6 +218,9 @@ for kind in sqlite h2 postgresql; do
     summary="$summary ${kind}_${mode}_ratio=$r"
   done
 done
-for k in "${!RATE[@]}"; do summary="$summary ${k//-/_}_per_s=${RATE[$k]} ${k//-/_}_cpu_us=${CPU[$k]}"; done
+for k in "${!RATE[@]}"; do
+  summary="$summary ${k//-/_}_per_s=${RATE[$k]} ${k//-/_}_cpu_us=${CPU[$k]} ${k//-/_}_jit_us=${JIT[$k]}"
+  [ -z "${PGB[$k]:-}" ] || summary="$summary ${k//-/_}_pg_backend_us=${PGB[$k]}"
+done
 echo "results: $WORK/results.txt"
 echo "$(echo "$summary" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/^ //')"
