@@ -7,7 +7,8 @@
 # in-memory, and server CPU per notification (the phc JVM, and of it the JIT compiler threads; for PostgreSQL also
 # the postgres processes, and of them the backends serving the benchmark's database).
 # Loopback only; every run is bounded in time. One command: bench/store/run.sh
-# Knobs (environment): DURATION (s, default 10), WARMUP (s, default 5), CONNS_KA (32), CONNS_NC (16), DEVICES (256),
+# Knobs (environment): DURATION (s, default 10), WARMUP (s, default 20: on a loaded 2-core machine the JIT was
+#   still compiling the durable stores' paths after 5 s), CONNS_KA (32), CONNS_NC (16), DEVICES (256),
 #   STORES ("memory sqlite h2 postgresql"), MODES ("keepalive newconn"),
 #   MAX_BATCH (group commit size, default 256; 1 = one commit per write),
 #   WRITERS (PostgreSQL writer threads, default 2), JAVA_OPTS (the server JVM's),
@@ -17,7 +18,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-20}
 CONNS_KA=${CONNS_KA:-32}
 CONNS_NC=${CONNS_NC:-16}
 DEVICES=${DEVICES:-256}
