@@ -31,7 +31,11 @@ public interface PhoneHomeEventListener {
   /** A bootstrap server is asked for bootstrap data. */
   default void serverRequested(String serverUrl) {}
 
-  /** A bootstrap server failed: not claimed, unreachable, bad answer or untrusted. */
+  /**
+   * A bootstrap server failed: not claimed, unreachable, bad answer or untrusted; or (RFC 8572 section 5.6, after
+   * its onboarding information was received) it refused {@code bootstrap-initiated} or {@code bootstrap-complete},
+   * and the client stops using its onboarding information and moves on to the next server.
+   */
   default void serverFailed(String serverUrl, PhcException error) {}
 
   /** A server answered with redirect information to {@code count} servers. */

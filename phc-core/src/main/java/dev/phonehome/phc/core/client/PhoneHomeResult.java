@@ -1,7 +1,10 @@
 package dev.phonehome.phc.core.client;
 
 import dev.phonehome.phc.api.model.ProgressReport;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +27,11 @@ import org.jspecify.annotations.Nullable;
  * @param notificationsDelivered every notification the server took, in order
  * @param notificationsRefused notifications the server refused or the client withheld, in order
  * @param notificationsQueued notifications not delivered yet (kept in the state; delivered by a later run)
+ * @param lastErrors per server URL that failed during this run, in first-failed order, the last reason it failed
+ *     (not claimed, unreachable, bad answer, untrusted, a strict-mode or device failure while provisioning from
+ *     it, or, RFC 8572 section 5.6, its refusal of {@code bootstrap-initiated} or {@code bootstrap-complete},
+ *     after which the client moved on to the next server); the same map a {@link BootstrapFailedException}
+ *     carries when no server succeeds
  */
 public record PhoneHomeResult(
     boolean alreadyCompleted,
@@ -32,13 +40,23 @@ public record PhoneHomeResult(
     List<String> serversTried,
     List<ProgressReport> notificationsDelivered,
     List<RefusedNotification> notificationsRefused,
-    List<ProgressReport> notificationsQueued) {
+    List<ProgressReport> notificationsQueued,
+    Map<String, String> lastErrors) {
   public PhoneHomeResult {
+    lastErrors = Collections.unmodifiableMap(new LinkedHashMap<>(lastErrors));
     members = List.copyOf(members);
     serversTried = List.copyOf(serversTried);
     notificationsDelivered = List.copyOf(notificationsDelivered);
     notificationsRefused = List.copyOf(notificationsRefused);
     notificationsQueued = List.copyOf(notificationsQueued);
+  }
+
+  /** As the canonical constructor, with no server errors. */
+  public PhoneHomeResult(boolean alreadyCompleted, @Nullable String provisioningServer, List<MemberOutcome> members,
+      List<String> serversTried, List<ProgressReport> notificationsDelivered,
+      List<RefusedNotification> notificationsRefused, List<ProgressReport> notificationsQueued) {
+    this(alreadyCompleted, provisioningServer, members, serversTried, notificationsDelivered, notificationsRefused,
+        notificationsQueued, Map.of());
   }
 
   /** The outcome of one member. */
@@ -65,6 +83,7 @@ public record PhoneHomeResult(
   public String toString() {
     return "PhoneHomeResult{alreadyCompleted=" + alreadyCompleted + ", server=" + Objects.toString(provisioningServer)
         + ", members=" + members + ", serversTried=" + serversTried + ", delivered=" + notificationsDelivered.size()
-        + ", refused=" + notificationsRefused.size() + ", queued=" + notificationsQueued.size() + "}";
+        + ", refused=" + notificationsRefused.size() + ", queued=" + notificationsQueued.size()
+        + (lastErrors.isEmpty() ? "" : ", lastErrors=" + lastErrors) + "}";
   }
 }

@@ -42,6 +42,17 @@ class EngineStateCodecTest {
   }
 
   @Test
+  void anAbandonedOnboardingSurvivesACrashSoTheResumedEngineDoesNotProcessIt() {
+    // RFC 8572 section 5.6: saved right after the server refused bootstrap-initiated, before moving on
+    Bytes saved = Bytes.utf8("{\"format\":2,\"step\":\"DISCOVER\",\"provisioningServer\":\"https://a\","
+        + "\"abandonReason\":\"https://a refused report-progress 'bootstrap-initiated' with HTTP 403\"}");
+    EngineState s = StateCodec.decode(saved);
+    assertThat(s.abandonReason()).isEqualTo("https://a refused report-progress 'bootstrap-initiated' with HTTP 403");
+    assertThat(StateCodec.decode(StateCodec.encode(s)).abandonReason()).isEqualTo(s.abandonReason());
+    assertThat(StateCodec.encode(new EngineState()).utf8()).doesNotContain("abandonReason");
+  }
+
+  @Test
   void truncatedOrWrongStateIsAProtocolErrorWithAPath() {
     assertThatThrownBy(() -> StateCodec.decode(Bytes.utf8("{\"format\":1,\"step\":\"START\",\"members\":[{\"id\":")))
         .isInstanceOf(PhcProtocolException.class).hasMessageContaining("unreadable engine state");

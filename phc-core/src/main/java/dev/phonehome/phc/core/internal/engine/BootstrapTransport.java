@@ -56,8 +56,17 @@ public interface BootstrapTransport extends AutoCloseable {
      *
      * @param httpStatus the status
      * @param serverMessage the RESTCONF {@code error-tag (error-message)} the server sent, or null
+     * @param endsOnboarding true when the dialect makes this refusal end the use of that server's onboarding
+     *     information (RFC 8572 section 5.6: {@code bootstrap-initiated} and {@code bootstrap-complete} not
+     *     answered 204 are errors, and on an error the device stops processing that onboarding information and
+     *     goes back to the bootstrapping sequence, i.e. the next bootstrap server)
      */
-    record Refused(int httpStatus, @Nullable String serverMessage) implements ReportOutcome {}
+    record Refused(int httpStatus, @Nullable String serverMessage, boolean endsOnboarding) implements ReportOutcome {
+      /** A refusal that only loses this one notification. */
+      public Refused(int httpStatus, @Nullable String serverMessage) {
+        this(httpStatus, serverMessage, false);
+      }
+    }
 
     /**
      * HTTP 404: the server does not know this serial (SPEC 2.1, not claimed). Kept queued and offered again

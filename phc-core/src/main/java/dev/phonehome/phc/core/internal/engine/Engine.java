@@ -142,31 +142,60 @@ public final class Engine {
       }
       if (s.step == Step.COMPLETE) {
         drainOutbox(s);
-        return result(s, true);
+        if (s.abandonReason == null) {
+          return result(s, true);
+        }
       }
     }
     try {
-      while (s.step != Step.COMPLETE) {
-        listener.stepStarted(s.step.name());
-        primaryRebooted = false;
-        Step next = execute(s);
-        if (primaryRebooted) {
-          // The primary rebooted: carry on from the state the new primary inherited (SPEC 4.2 step 6).
-          s = awaitNewPrimaryState(s);
-          continue;
+      while (true) {
+        s = runSteps(s);
+        drainOutbox(s);
+        if (s.abandonReason == null) {
+          break;
         }
-        s.step = next;
+        // RFC 8572 section 5.6: bootstrap-complete not taken with 204 is an error like any other, and the device
+        // goes back to the bootstrapping sequence (the next server) rather than ending on a refused completion.
+        s.step = abandonOnboarding(s);
         checkpoint(s);
-        flush(s);
       }
     } catch (BootstrapFailedException e) {
       listener.runFailed(e);
       throw e;
     }
-    drainOutbox(s);
     save(s);
     listener.runCompleted();
     return result(s, false);
+  }
+
+  /**
+   * Runs the steps until COMPLETE.
+   *
+   * @return the state it ended with (a new primary resumes from the state it inherited, SPEC 4.2 step 6)
+   */
+  private EngineState runSteps(EngineState start) throws InterruptedException {
+    EngineState s = start;
+    while (s.step != Step.COMPLETE) {
+      if (s.abandonReason != null) {
+        // RFC 8572 section 5.6: the server refused bootstrap-initiated (or a state saved just after such a
+        // refusal was resumed): its onboarding information is not processed any further.
+        s.step = abandonOnboarding(s);
+        checkpoint(s);
+        continue;
+      }
+      listener.stepStarted(s.step.name());
+      primaryRebooted = false;
+      Step next = execute(s);
+      if (primaryRebooted) {
+        // The primary rebooted: carry on from the state the new primary inherited (SPEC 4.2 step 6).
+        s = awaitNewPrimaryState(s);
+        continue;
+      }
+      s.step = next;
+      checkpoint(s);
+      flush(s);
+    }
+    return s;
   }
 
   /**
@@ -923,6 +952,18 @@ public final class Engine {
     return Step.REQUEST;
   }
 
+  /**
+   * RFC 8572 section 5.6: the provisioning server refused {@code bootstrap-initiated} or {@code
+   * bootstrap-complete}. "If the device encounters an error at any step, it MUST stop processing the onboarding
+   * information and return to the bootstrapping sequence": start over with the next server, with the refusal as
+   * that server's cause (in {@link PhoneHomeResult#lastErrors()} and in a {@link BootstrapFailedException} when
+   * no server is left).
+   */
+  private Step abandonOnboarding(EngineState s) {
+    String reason = Objects.requireNonNull(s.abandonReason);
+    return startOver(s, reason);
+  }
+
   // ------------------------------------------------------------------------------------------ notifications
 
   /**
@@ -1037,6 +1078,9 @@ public final class Engine {
               r.serverMessage() == null ? "" : ": " + r.serverMessage());
           refused(s, o, r.httpStatus(), r.serverMessage());
           changed = true;
+          if (r.endsOnboarding() && o.server().equals(s.provisioningServer) && s.abandonReason == null) {
+            abandonAfterRefusal(s, o, r);
+          }
         } else if (outcome instanceof BootstrapTransport.ReportOutcome.Withheld w) {
           // RFC 8572: progress is reported only to trusted servers. Not sent at all: not delivered either.
           log.warn("notification {} not sent to {}: {}", o.report(), o.server(), w.reason());
@@ -1060,6 +1104,34 @@ public final class Engine {
         save(s);
       }
     }
+  }
+
+  /**
+   * RFC 8572 section 5.6 (the transport says which refusals those are): {@code bootstrap-initiated} or {@code
+   * bootstrap-complete} was not taken with 204, so the onboarding information of that server is not processed
+   * any further. The reports of this attempt still queued for it are withdrawn (the device stopped what they
+   * report on); the engine moves on at the next step boundary ({@link #abandonOnboarding}).
+   */
+  private void abandonAfterRefusal(EngineState s, EngineState.Outbound o, BootstrapTransport.ReportOutcome.Refused r) {
+    String reason = o.server() + " refused report-progress '" + o.report().type().name() + "' with HTTP "
+        + r.httpStatus() + (r.serverMessage() == null ? "" : " (" + r.serverMessage() + ")")
+        + "; RFC 8572 section 5.6: its onboarding information is not processed any further";
+    s.abandonReason = reason;
+    log.warn("{}", reason);
+    NotificationId refusedId = o.report().notificationId();
+    for (java.util.Iterator<EngineState.Outbound> it = s.outbox.iterator(); it.hasNext(); ) {
+      EngineState.Outbound later = it.next();
+      NotificationId id = later.report().notificationId();
+      boolean sameAttempt = refusedId == null || id == null || id.sequence() > refusedId.sequence();
+      if (later.server().equals(o.server()) && sameAttempt) {
+        it.remove();
+        s.refused.add(new EngineState.Refused(later, RefusedNotification.WITHHELD,
+            "not sent: " + o.report().type().name() + " was refused (RFC 8572 section 5.6)"));
+        listener.notificationRefused(later.report(), RefusedNotification.WITHHELD,
+            "not sent: " + o.report().type().name() + " was refused (RFC 8572 section 5.6)");
+      }
+    }
+    listener.serverFailed(o.server(), new PhcProtocolException(reason, null, r.httpStatus(), null));
   }
 
   private void refused(EngineState s, EngineState.Outbound o, int status, @Nullable String reason) {
@@ -1469,6 +1541,6 @@ public final class Engine {
         r.notification().report(), r.notification().server(), r.httpStatus(), r.reason())).toList();
     List<ProgressReport> queued = s.outbox.stream().map(EngineState.Outbound::report).toList();
     return new PhoneHomeResult(alreadyCompleted, s.provisioningServer, members, s.serversTried, delivered, refused,
-        queued);
+        queued, s.lastErrors);
   }
 }

@@ -137,6 +137,12 @@ public final class EngineState {
   @Nullable ReportingLevel reportingLevel;
   /** Consecutive 404 answers to the notification at the head of the queue. */
   int notClaimedReportPolls;
+  /**
+   * Why the onboarding information of {@link #provisioningServer} must not be used any further (RFC 8572 section
+   * 5.6: that server refused {@code bootstrap-initiated} or {@code bootstrap-complete}); null while it may.
+   * Persisted, so that a crash between the refusal and moving on cannot resume into the refused data.
+   */
+  @Nullable String abandonReason;
 
   /** Counts saves; sealed into every saved copy (the newest copy that verifies wins). Not in the document. */
   long generation;
@@ -189,6 +195,11 @@ public final class EngineState {
     return provisioningServer;
   }
 
+  /** Why the provisioning server's onboarding information is abandoned (RFC 8572 section 5.6), or null. */
+  public @Nullable String abandonReason() {
+    return abandonReason;
+  }
+
   @Nullable PlannedMember member(int memberId) {
     for (PlannedMember m : members) {
       if (m.memberId == memberId) {
@@ -213,5 +224,6 @@ public final class EngineState {
     scriptsDone = 0;
     notClaimedPolls = 0;
     reportingLevel = null;
+    abandonReason = null;
   }
 }

@@ -266,9 +266,25 @@ public final class HttpBootstrapTransport implements BootstrapTransport {
   /**
    * Maps the answer to a notification (SPEC 2.1: 200/201/204 taken, 404 not claimed, 5xx retried). RFC 8572
    * section 5.6: a {@code bootstrap-initiated} or {@code bootstrap-complete} report not answered with
-   * {@code 204 No Content} is an error, so any other 2xx for those two is {@link ReportOutcome.Refused}.
+   * {@code 204 No Content} is an error, so any other 2xx for those two is {@link ReportOutcome.Refused}, and any
+   * refusal of those two (a non-204 2xx, or a 4xx other than 404, 408, 429) {@linkplain
+   * ReportOutcome.Refused#endsOnboarding() ends} the use of that server's onboarding information. 404, 408, 429,
+   * 5xx and network failures keep the report queued, as for every other report.
    */
   private ReportOutcome outcomeOf(EngineState.Server server, Response response, ProgressReport report) {
+    ReportOutcome outcome = plainOutcomeOf(server, response, report);
+    if (outcome instanceof ReportOutcome.Refused r && dialect == Dialect.RFC8572
+        && MUST_BE_204.contains(report.type())) {
+      // RFC 8572 section 5.6: not getting 204 for these two is an error, and "if the device encounters an error
+      // at any step, it MUST stop processing the onboarding information and return to the bootstrapping
+      // sequence" (the next bootstrap server). The Juniper dialect has no such rule (SPEC 2.1): it only loses
+      // the notification.
+      return new ReportOutcome.Refused(r.httpStatus(), r.serverMessage(), true);
+    }
+    return outcome;
+  }
+
+  private ReportOutcome plainOutcomeOf(EngineState.Server server, Response response, ProgressReport report) {
     int code = response.code();
     if (dialect == Dialect.RFC8572 && MUST_BE_204.contains(report.type()) && code != 204 && code >= 200
         && code < 300) {

@@ -110,6 +110,9 @@ public final class StateCodec {
         w.name("reportingLevel").value(s.reportingLevel.name());
       }
       w.name("notClaimedReportPolls").value(s.notClaimedReportPolls);
+      if (s.abandonReason != null) {
+        w.name("abandonReason").value(s.abandonReason);
+      }
       if (!s.pendingWarnings.isEmpty()) {
         w.name("pendingWarnings").beginArray();
         for (String x : s.pendingWarnings) {
@@ -221,6 +224,7 @@ public final class StateCodec {
           case "nextSequence" -> s.nextSequence = r.nextLong();
           case "reportingLevel" -> s.reportingLevel = ReportingLevel.valueOf(r.nextString());
           case "notClaimedReportPolls" -> s.notClaimedReportPolls = r.nextInt();
+          case "abandonReason" -> s.abandonReason = r.nextString();
           case "pendingWarnings" -> {
             r.beginArray();
             while (r.hasNext()) {

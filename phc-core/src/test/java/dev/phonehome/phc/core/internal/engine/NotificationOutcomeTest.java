@@ -79,13 +79,30 @@ class NotificationOutcomeTest {
   void aBadRequestIsRefusedWithTheStatusAndTheServersRestconfError() {
     ReportOutcome o = answer(new MockResponse.Builder().code(400).addHeader("Content-Type", "application/yang-data+json")
         .body(ERRORS).build());
-    assertThat(o).isEqualTo(new ReportOutcome.Refused(400, "invalid-value (unknown progress-type)"));
+    // REPORT is bootstrap-complete: RFC 8572 section 5.6 makes its refusal end that server's onboarding
+    assertThat(o).isEqualTo(new ReportOutcome.Refused(400, "invalid-value (unknown progress-type)", true));
   }
 
   @Test
   void unauthorisedAndForbiddenAreRefusedNotDelivered() {
-    assertThat(answer(new MockResponse.Builder().code(401).build())).isEqualTo(new ReportOutcome.Refused(401, null));
-    assertThat(answer(new MockResponse.Builder().code(403).build())).isEqualTo(new ReportOutcome.Refused(403, null));
+    assertThat(answer(new MockResponse.Builder().code(401).build()))
+        .isEqualTo(new ReportOutcome.Refused(401, null, true));
+    assertThat(answer(new MockResponse.Builder().code(403).build()))
+        .isEqualTo(new ReportOutcome.Refused(403, null, true));
+  }
+
+  @Test
+  void onlyBootstrapInitiatedAndCompleteRefusedEndTheOnboardingRfc8572Section5_6() {
+    server.enqueue(new MockResponse.Builder().code(403).build());
+    assertThat(transport.report(target, ProgressReport.of(ProgressType.CONFIG_COMPLETE, "ok")))
+        .isEqualTo(new ReportOutcome.Refused(403, null, false));
+    server.enqueue(new MockResponse.Builder().code(403).build());
+    assertThat(transport.report(target, ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "go")))
+        .isEqualTo(new ReportOutcome.Refused(403, null, true));
+    // not an answer that refuses: kept queued, the onboarding goes on
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    assertThat(transport.report(target, ProgressReport.of(ProgressType.BOOTSTRAP_INITIATED, "go")))
+        .isInstanceOf(ReportOutcome.Retry.class);
   }
 
   @Test
