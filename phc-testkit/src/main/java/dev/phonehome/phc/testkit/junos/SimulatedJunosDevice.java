@@ -70,7 +70,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
 
   /** Immutable device settings plus the live fault list. */
   record Settings(String hostName, boolean legacyVersionFormat, boolean chunkedFraming,
-      boolean virtualChassisCapable, List<JunosSimulationFault> faults) {}
+      boolean virtualChassisCapable, List<JunosSimulationFault> faults, RpcGate gate) {}
 
   private final VirtualChassisModel model;
   private final Settings settings;
@@ -98,7 +98,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
   private SimulatedJunosDevice(Builder b) {
     this.model = b.model;
     this.settings = new Settings(b.hostName, b.legacyVersionFormat, b.chunkedFraming,
-        b.virtualChassisCapable, new CopyOnWriteArrayList<>(b.faults));
+        b.virtualChassisCapable, new CopyOnWriteArrayList<>(b.faults), b.gate);
     this.username = b.username;
     this.password = b.password;
     this.accounts = java.util.Map.copyOf(b.accounts);
@@ -427,17 +427,18 @@ public final class SimulatedJunosDevice implements AutoCloseable {
           memberArg = -1;
         }
       }
-      recorded.add(new RecordedRpc(model.clock().instant(), id, recordedName, memberArg, xml, user));
+      RecordedRpc received = new RecordedRpc(model.clock().instant(), id, recordedName, memberArg, xml, user);
+      recorded.add(received);
       OptionalInt primaryNow = model.primaryMemberId();
       if (primaryNow.isEmpty() || primaryNow.getAsInt() != primaryAtStart
           || model.bootCount(primaryAtStart) != bootAtStart) {
         return false; // the member this session ran on is no longer primary, or rebooted
       }
-      if (dropFault(name)) {
+      if (dropFault(name) || !settings.gate().pass(received, false)) {
         return false;
       }
       Reply outcome = handler.handle(op, name, new SimSession(id, primaryAtStart, user));
-      if (outcome.body() == null) {
+      if (outcome.body() == null || !settings.gate().pass(received, true)) {
         return false;
       }
       send(reply(messageId, warnings(name) + outcome.body()), framing.chunked());
@@ -538,6 +539,7 @@ public final class SimulatedJunosDevice implements AutoCloseable {
     private boolean chunkedFraming = true;
     private boolean virtualChassisCapable = true;
     private final List<JunosSimulationFault> faults = new ArrayList<>();
+    private RpcGate gate = RpcGate.OPEN;
 
     private Builder(VirtualChassisModel model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -623,6 +625,15 @@ public final class SimulatedJunosDevice implements AutoCloseable {
 
     public Builder fault(JunosSimulationFault fault) {
       faults.add(Objects.requireNonNull(fault, "fault"));
+      return this;
+    }
+
+    /**
+     * Sees every RPC before and after it takes effect and may end the connection there without a reply (see
+     * {@link RpcGate}); default {@link RpcGate#OPEN}.
+     */
+    public Builder rpcGate(RpcGate gate) {
+      this.gate = Objects.requireNonNull(gate, "gate");
       return this;
     }
 

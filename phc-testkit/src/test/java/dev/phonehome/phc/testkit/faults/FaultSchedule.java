@@ -36,7 +36,7 @@ record FaultSchedule(List<Fault> faults, Fault.Recovery recovery, long seed) {
     }
 
     /** Something happens to one HTTP call to the phone-home server. */
-    record Transport(FaultWorld.TransportFault kind, int permille) implements Fault {
+    record Transport(TransportFault kind, int permille) implements Fault {
       @Override
       public String toString() {
         return kind + "@" + permille + "‰";
@@ -56,12 +56,12 @@ record FaultSchedule(List<Fault> faults, Fault.Recovery recovery, long seed) {
   void arm(FaultWorld world, Map<String, Integer> cleanCounts) {
     for (Fault f : faults) {
       if (f instanceof Fault.DeviceCrash d) {
-        int n = occurrence(cleanCounts.getOrDefault(d.operation(), 0), d.permille());
+        int n = FaultInvariants.occurrence(cleanCounts.getOrDefault(d.operation(), 0), d.permille());
         if (n > 0) {
           world.model.inject(d.after() ? new VcFault.CrashAfter(d.operation(), n) : new VcFault.CrashAt(d.operation(), n));
         }
       } else if (f instanceof Fault.Transport t) {
-        int n = occurrence(cleanCounts.getOrDefault("phs-call", 0), t.permille());
+        int n = FaultInvariants.occurrence(cleanCounts.getOrDefault("phs-call", 0), t.permille());
         if (n > 0) {
           world.transportFaults.putIfAbsent(n, t.kind());
         }
@@ -70,11 +70,6 @@ record FaultSchedule(List<Fault> faults, Fault.Recovery recovery, long seed) {
     if (recovery != null) {
       world.onFirstCrashDo(recovery);
     }
-  }
-
-  /** 1-based occurrence within {@code count}; 0 when the clean run never reaches the point. */
-  static int occurrence(int count, int permille) {
-    return count == 0 ? 0 : 1 + (int) ((long) permille * count / 1000);
   }
 
   @Override

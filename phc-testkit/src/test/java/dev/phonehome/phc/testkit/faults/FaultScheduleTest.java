@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.phonehome.phc.api.Dialect;
 import dev.phonehome.phc.api.Encoding;
 import dev.phonehome.phc.api.device.ImageStaging;
-import dev.phonehome.phc.api.model.ConfigurationHandling;
 import dev.phonehome.phc.api.model.ProvisioningMode;
-import dev.phonehome.phc.api.model.VcMember;
-import dev.phonehome.phc.api.server.DeviceNotification;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
 import dev.phonehome.phc.testkit.faults.FaultSchedule.Fault;
 import dev.phonehome.phc.testkit.faults.FaultWorld.Config;
@@ -17,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,48 +87,10 @@ class FaultScheduleTest {
     assertThat(violations).as("invariants for %s with %s; crashes %s", config, schedule, world.crashes).isEmpty();
   }
 
-  /** Every invariant of the class comment; the list of what does not hold. */
+  /** Every invariant of the class comment ({@link FaultInvariants#check}); the list of what does not hold. */
   static List<String> invariants(FaultWorld w, PhoneHomeResult result, Clean clean) {
-    List<String> out = new ArrayList<>(w.violations);
-    for (VcMember m : w.model.members()) {
-      if (!m.isPresent() || !FaultWorld.NEW.equals(m.version())) {
-        out.add("member " + m.memberId() + " is not present on " + FaultWorld.NEW + ": " + m);
-      }
-    }
-    if (!result.failedMembers().isEmpty()) {
-      out.add("failed members: " + result.failedMembers());
-    }
-    Set<String> configs = new HashSet<>();
-    w.model.committedConfiguration().forEach(c -> configs.add(c.utf8()));
-    if (!configs.equals(Set.of(FaultWorld.CONFIG.utf8()))) {
-      out.add("committed configuration is not exactly the one asked: " + w.model.committedConfiguration());
-    }
-    if (w.model.lastConfigurationHandling() != ConfigurationHandling.MERGE) {
-      out.add("configuration handling " + w.model.lastConfigurationHandling() + ", asked merge");
-    }
-    if (w.model.pins().isPresent()) {
-      out.add("role pins left: " + w.model.pins());
-    }
-    List<String> table2 = w.table2();
-    List<String> expected = new ArrayList<>(clean.table2());
-    List<String> sortedActual = new ArrayList<>(table2);
-    sortedActual.sort(null);
-    expected.sort(null);
-    if (!sortedActual.equals(expected)) {
-      out.add("table-2 notifications stored are not exactly once each:\n  stored   " + table2 + "\n  expected "
-          + clean.table2());
-    }
-    Set<String> ids = new HashSet<>();
-    for (DeviceNotification n : w.stored()) {
-      if (n.report().notificationId() == null || !ids.add(n.report().notificationId().toString())) {
-        out.add("stored notification without an id or twice: " + n.report());
-      }
-    }
-    if (!result.notificationsQueued().isEmpty() || !result.notificationsRefused().isEmpty()) {
-      out.add("notifications left queued " + result.notificationsQueued() + " or refused "
-          + result.notificationsRefused());
-    }
-    return out;
+    return FaultInvariants.check(w.violations, w.model, FaultWorld.NEW, Set.of(FaultWorld.CONFIG.utf8()), w.stored(),
+        clean.table2(), result);
   }
 
   private static Clean clean(Config config) {
@@ -178,7 +136,7 @@ class FaultScheduleTest {
         .as((op, p) -> new Fault.DeviceCrash(op, false, p));
     Arbitrary<Fault> after = Combinators.combine(Arbitraries.of(FaultSchedule.AFTER_OPERATIONS), permille)
         .as((op, p) -> new Fault.DeviceCrash(op, true, p));
-    Arbitrary<Fault> transport = Combinators.combine(Arbitraries.of(FaultWorld.TransportFault.class), permille)
+    Arbitrary<Fault> transport = Combinators.combine(Arbitraries.of(TransportFault.class), permille)
         .as(Fault.Transport::new);
     Arbitrary<Fault> fault = Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(4, before), net.jqwik.api.Tuple.of(3, after), net.jqwik.api.Tuple.of(3, transport));

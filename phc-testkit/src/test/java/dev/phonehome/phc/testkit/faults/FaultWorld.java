@@ -9,18 +9,13 @@ import dev.phonehome.phc.api.model.ConfigurationHandling;
 import dev.phonehome.phc.api.model.HashAlgorithm;
 import dev.phonehome.phc.api.model.ImageVerification;
 import dev.phonehome.phc.api.model.IntendedMember;
-import dev.phonehome.phc.api.model.MemberRef;
 import dev.phonehome.phc.api.model.OnboardingInformation;
-import dev.phonehome.phc.api.model.ProgressReport;
-import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.api.model.ProvisioningMode;
-import dev.phonehome.phc.api.model.VcMember;
 import dev.phonehome.phc.api.model.VirtualChassisTopology;
 import dev.phonehome.phc.api.server.DeviceNotification;
 import dev.phonehome.phc.api.server.ProvisioningRecord;
 import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
-import dev.phonehome.phc.core.internal.engine.StateEnvelope;
 import dev.phonehome.phc.core.server.DeviceAuthentication;
 import dev.phonehome.phc.core.server.InMemoryDeviceStore;
 import dev.phonehome.phc.core.server.PhoneHomeHandler;
@@ -96,20 +91,6 @@ final class FaultWorld {
     }
   }
 
-  /** What happens to one HTTP call to the phone-home server. */
-  enum TransportFault {
-    /** The request never reaches the server (connection reset). */
-    LOSE_REQUEST,
-    /** The server handles it, the answer is lost (connection reset): the client sends it again. */
-    LOSE_ANSWER,
-    /** The server answers 503 with Retry-After (as when its store fails). */
-    UNAVAILABLE,
-    /** The process dies before the request is sent. */
-    CRASH_BEFORE_SEND,
-    /** The server took it; the process dies before hearing the answer (a notification sent, its save not done). */
-    CRASH_AFTER_SEND
-  }
-
   final Config config;
   final VirtualClock clock = new VirtualClock();
   final VirtualChassisModel model;
@@ -132,7 +113,7 @@ final class FaultWorld {
   final List<String> violations = new ArrayList<>();
   /** A crash to aim at the process that recovers from the first crash. */
   private FaultSchedule.Fault.Recovery recovery;
-  boolean everSaved;
+  private final FaultInvariants.StateFileWatch stateFiles;
 
   FaultWorld(Config config) {
     this(config, b -> b, b -> b);
@@ -178,6 +159,7 @@ final class FaultWorld {
         .sslContext(UNUSED_TLS)
         .build();
     handler = server.handler();
+    stateFiles = new FaultInvariants.StateFileWatch(model, violations);
     http = new OkHttpClient.Builder().addInterceptor(this::exchange).build();
     Instant limit = clock.instant().plus(VIRTUAL_TIME_LIMIT);
     clock.addListener(t -> {
@@ -225,30 +207,9 @@ final class FaultWorld {
     }
   }
 
-  /**
-   * No state file is ever missing or unreadable at a moment the device could lose power: every state file on
-   * any member verifies, and once a state was saved a present member holds one.
-   */
+  /** See {@link FaultInvariants.StateFileWatch}. */
   void checkStateFiles(String when) {
-    boolean anyPresentHasOne = false;
-    for (VcMember m : model.members()) {
-      Optional<Bytes> state = model.storedState(m.memberId());
-      if (state.isEmpty()) {
-        continue;
-      }
-      everSaved = true;
-      try {
-        StateEnvelope.open(state.get());
-      } catch (StateEnvelope.CorruptStateException e) {
-        violations.add("the state file on member " + m.memberId() + " is unreadable " + when + ": " + e.getMessage());
-      }
-      if (m.isPresent()) {
-        anyPresentHasOne = true;
-      }
-    }
-    if (everSaved && !anyPresentHasOne) {
-      violations.add("no present member holds a state file " + when + "; members " + model.members());
-    }
+    stateFiles.check(when);
   }
 
   void onFirstCrashDo(FaultSchedule.Fault.Recovery r) {
@@ -274,24 +235,9 @@ final class FaultWorld {
     return store.timeline(config.serial());
   }
 
-  /**
-   * The table-2 notifications (and bootstrap-complete) the server stored, as {@code type serial text} lines with
-   * the member's role left out (it is the role at the moment, which timing may change), in stored order.
-   */
+  /** The table-2 notifications (and bootstrap-complete) the server stored ({@link FaultInvariants#table2}). */
   List<String> table2() {
-    List<String> out = new ArrayList<>();
-    for (DeviceNotification n : stored()) {
-      ProgressReport r = n.report();
-      if (r.type().isVirtualChassis() || r.type().equals(ProgressType.BOOTSTRAP_COMPLETE)) {
-        MemberRef m = r.member();
-        String text = String.valueOf(r.message());
-        if (m != null) {
-          text = text.replaceFirst("^member \\d+ \\(serial [^,]+, role [a-z]+\\): ", "");
-        }
-        out.add(r.type().name() + (m == null ? "" : " " + m.serialNumber()) + " " + text);
-      }
-    }
-    return out;
+    return FaultInvariants.table2(stored());
   }
 
   /** How often each crash point and the transport were reached (to aim faults within a run). */

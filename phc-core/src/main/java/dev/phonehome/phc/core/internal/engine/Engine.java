@@ -605,6 +605,9 @@ public final class Engine {
         return Step.DETECT_PRIMARY;
       }
     }
+    if (vc(s)) {
+      awaitBackup(s, p.memberId);
+    }
     p.progress = MemberProgress.REBOOTING;
     s.detectDeadline = c.clock().instant().plus(c.memberDetectionTimeout());
     if (vc(s)) {
@@ -632,6 +635,41 @@ public final class Engine {
     }
     primaryRebooted = true;
     return Step.DETECT_PRIMARY;
+  }
+
+  /**
+   * SPEC 4.2 step 3.3 syncs the state to the backup before the primary reboots, so it needs a backup. A VC that
+   * re-formed a moment ago (after a power loss, or with the other member just back from its own reboot) can have
+   * members present and no backup yet: they joined as linecards and take the backup role a little later. Were the
+   * primary rebooted then, its state would be on itself only, and the member that takes over would start from
+   * nothing (and, in a minimum topology, finish without the member still rebooting). So: poll until a present
+   * member other than the primary holds the backup role, for at most the member-detection timeout. With no other
+   * member present there is nobody to wait for; after the timeout the primary reboots as before (logged).
+   */
+  private void awaitBackup(EngineState s, int primaryId) throws InterruptedException {
+    Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    while (true) {
+      List<VcMember> now = members();
+      boolean others = false;
+      for (VcMember m : now) {
+        if (m.isPresent() && m.memberId() != primaryId) {
+          if (m.role() == MemberRole.BACKUP) {
+            return;
+          }
+          others = true;
+        }
+      }
+      if (!others) {
+        return;
+      }
+      if (!c.clock().instant().isBefore(deadline)) {
+        log.warn("no member took the backup role within {}: rebooting the primary (member {}) with its state on "
+            + "itself only", c.memberDetectionTimeout(), primaryId);
+        return;
+      }
+      checkDeadline(s);
+      c.sleeper().sleep(c.detectionPollInterval());
+    }
   }
 
   /** SPEC 4.2 steps 4-6 for the old primary; reboots it first if a crash came between saving and rebooting. */
@@ -817,6 +855,9 @@ public final class Engine {
   /**
    * A rebooted backup counts as back once the VC has a backup again (the primary's failover needs one); the old
    * primary once it took the backup role after rejoining as linecard (SPEC 4.2 step 6), when the VC had a backup.
+   * The old primary also counts as back as a linecard when the backup role is held by the other pinned member:
+   * its pinned priority then has nobody to displace, and it stays a linecard (a VC that re-formed during the
+   * upgrade, e.g. after a power loss, can leave both pinned members in other roles than at the start).
    */
   private static boolean settled(EngineState s, PlannedMember m, Map<Integer, VcMember> now) {
     if (m.initialRole == MemberRole.BACKUP) {
@@ -825,7 +866,12 @@ public final class Engine {
     if (m.initialRole == MemberRole.PRIMARY && vc(s) && s.pinnedBackup != null) {
       // Back as backup; or primary again when the VC had nobody to fail over to and re-formed around it.
       VcMember v = now.get(m.memberId);
-      return v != null && (v.role() == MemberRole.BACKUP || v.role() == MemberRole.PRIMARY);
+      if (v != null && (v.role() == MemberRole.BACKUP || v.role() == MemberRole.PRIMARY)) {
+        return true;
+      }
+      return v != null && v.isPresent() && now.values().stream().anyMatch(o -> o.isPresent()
+          && o.memberId() != m.memberId && o.role() == MemberRole.BACKUP
+          && (Objects.equals(o.memberId(), s.pinnedBackup) || Objects.equals(o.memberId(), s.pinnedPrimary)));
     }
     return true;
   }
