@@ -60,7 +60,7 @@ import okhttp3.OkHttpClient;
  */
 class JunosFaultScheduleTest {
   /** Tries per run: what fits about a minute of CI on 2 cores (see the summary line's mean per schedule). */
-  static final int TRIES = 30;
+  static final int TRIES = 40;
 
   private static final TestPki PKI = TestPki.create();
   private static final OkHttpClient HTTP = new OkHttpClient();
