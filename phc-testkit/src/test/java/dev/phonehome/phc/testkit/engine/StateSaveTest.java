@@ -101,4 +101,42 @@ class StateSaveTest {
     assertThat(flaky.stepOnBackupAtPrimaryReboot).isEmpty();
     assertThat(h.model.operationSummaries("reboot")).noneMatch(s -> s.contains("members=[0]"));
   }
+
+  /**
+   * Found by the Junos fault schedules: right after the VC re-formed (a power loss; both members boot together),
+   * the other member is a linecard and takes the backup role only a little later. The engine reboots the primary
+   * only once a backup exists and holds the state that says so; before, it rebooted the primary with its state on
+   * itself only, and the member that took over started from nothing.
+   */
+  @Test
+  void inAVcThatJustReformedThePrimaryRebootsOnlyOnceAnotherMemberTookTheBackupRoleAndHoldsTheState()
+      throws Exception {
+    Harness h = new Harness(Harness.members(2, 0, 1));
+    h.transport.on(PHS1, Harness.onboarding(VirtualChassisTopology.minimum(ProvisioningMode.DEFAULT)));
+    h.model.powerLoss();
+    h.clock.advance(Duration.ofMinutes(3));
+    assertThat(h.model.members()).extracting(m -> m.role() == null ? "none" : m.role().name())
+        .containsExactly("PRIMARY", "LINECARD");
+    List<String> atPrimaryReboot = new ArrayList<>();
+    DeviceOperations real = h.device;
+    DeviceOperations watched = (DeviceOperations) Proxy.newProxyInstance(DeviceOperations.class.getClassLoader(),
+        new Class<?>[] {DeviceOperations.class}, (proxy, method, args) -> {
+          if (method.getName().equals("reboot") && ((Collection<?>) args[0]).contains(0)) {
+            var other = h.model.member(1).orElseThrow();
+            var onOther = h.model.storedState(1);
+            atPrimaryReboot.add(other.role() + " " + (onOther.isEmpty() ? "no state"
+                : StateCodec.decode(StateEnvelope.open(onOther.get()).document()).step().name()));
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+
+    PhoneHomeResult result = engine(h, watched).run();
+
+    assertThat(atPrimaryReboot).containsExactly("BACKUP DETECT_PRIMARY");
+    assertThat(result.failedMembers()).isEmpty();
+  }
 }
