@@ -154,7 +154,7 @@ class JunosFaultScheduleTest {
       public void arm(JunosFaultWorld w, Map<String, Integer> clean) {
         int n = FaultInvariants.occurrence(clean.getOrDefault("phs-call", 0), permille);
         if (n > 0) {
-          w.transportFaults.putIfAbsent(n, kind);
+          w.transport.faults.putIfAbsent(n, kind);
         }
       }
 
@@ -188,13 +188,13 @@ class JunosFaultScheduleTest {
       CRASHES.addAndGet(world.crashes.size());
       INJECTED_CRASHES.addAndGet(world.crashes.stream().filter(c -> c.startsWith("simulated crash")).count());
       POWER_LOSSES.addAndGet(world.powerLosses);
-      TRANSPORT_FAULTS.addAndGet(world.transportFaultsFired);
-      long reinstalls = world.installs().values().stream().mapToLong(n -> n - 1).sum();
+      TRANSPORT_FAULTS.addAndGet(world.transport.faultsFired);
+      long reinstalls = FaultInvariants.installs(world.model).values().stream().mapToLong(n -> n - 1).sum();
       REINSTALLS.addAndGet(reinstalls);
       if (reinstalls > 0) {
         SCHEDULES_WITH_REINSTALLS.incrementAndGet();
       }
-      DUPLICATES_ON_THE_WIRE.addAndGet(world.notificationsTaken - world.stored().size());
+      DUPLICATES_ON_THE_WIRE.addAndGet(world.transport.notificationsTaken - world.stored().size());
       RPCS.addAndGet(world.rpcCounts.getOrDefault("*", 0));
       NANOS.addAndGet(System.nanoTime() - start);
       if (!violations.isEmpty()) {

@@ -25,7 +25,7 @@ import dev.phonehome.phc.core.server.InMemoryDeviceStore;
 import dev.phonehome.phc.core.server.PhoneHomeServer;
 import dev.phonehome.phc.testkit.VirtualClock;
 import dev.phonehome.phc.testkit.faults.FaultInvariants;
-import dev.phonehome.phc.testkit.faults.TransportFault;
+import dev.phonehome.phc.testkit.faults.FaultyTransport;
 import dev.phonehome.phc.testkit.junos.JunosSimulationFault;
 import dev.phonehome.phc.testkit.junos.RecordedRpc;
 import dev.phonehome.phc.testkit.junos.SimulatedJunosDevice;
@@ -52,12 +52,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Interceptor;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -163,12 +159,8 @@ final class JunosFaultWorld implements AutoCloseable {
   final Map<String, Integer> rpcCounts = new ConcurrentHashMap<>();
   /** Writes of each state path ({@link #STATE_WRITE_PATHS}) so far. */
   final Map<String, Integer> stateWrites = new ConcurrentHashMap<>();
-  /** HTTP calls to the phone-home server so far. */
-  int phsCalls;
-  /** Notifications the server took (2xx), duplicates by id included. */
-  int notificationsTaken;
-  int transportFaultsFired;
-  final Map<Integer, TransportFault> transportFaults = new TreeMap<>();
+  /** The phone-home transport (real HTTPS to the server) with its faults and counts. */
+  final FaultyTransport transport = new FaultyTransport(IMAGE, this::transportCrash);
   final List<RpcCrash> rpcCrashes = new ArrayList<>();
   private @Nullable RecoveryCrash recovery;
   private int recoveryProcess = -1;
@@ -352,6 +344,9 @@ final class JunosFaultWorld implements AutoCloseable {
           throw new SimulatedCrash(p.deadBecause + " (before run() returned)");
         }
         countPowerLosses();
+        if (powerLosses > 0) {
+          awaitEveryMember();
+        }
         stateFiles.check("at the end");
         return result;
       } catch (SimulatedCrash crash) {
@@ -377,6 +372,16 @@ final class JunosFaultWorld implements AutoCloseable {
     }
     if (model.primaryMemberId().isEmpty()) {
       throw new AssertionError("the VC has no primary 2000 s after the process died: " + model.members());
+    }
+  }
+
+  /**
+   * A power loss right after the run's last RPC (its last state save) leaves the VC booting when the process
+   * returns: the end is judged once every member had the time to come back (one that never does stays absent).
+   */
+  private void awaitEveryMember() {
+    for (int i = 0; i < 200 && !model.members().stream().allMatch(VcMember::isPresent); i++) {
+      clock.sleep(Duration.ofSeconds(10));
     }
   }
 
@@ -462,48 +467,16 @@ final class JunosFaultWorld implements AutoCloseable {
     if (p != null) {
       p.checkAlive();
     }
-    Request request = chain.request();
-    if (request.url().host().equals("images.test")) {
-      return response(request, 200, MediaType.get("application/octet-stream"), IMAGE, Map.of());
-    }
-    int call = ++phsCalls;
-    TransportFault fault = transportFaults.remove(call);
-    if (fault != null) {
-      transportFaultsFired++;
-    }
-    if (fault == TransportFault.LOSE_REQUEST) {
-      throw new IOException("connection reset before the request reached the server (injected, call " + call + ")");
-    }
-    if (fault == TransportFault.CRASH_BEFORE_SEND && p != null) {
-      p.die("simulated crash before HTTP call " + call + " " + request.url().encodedPath());
-      p.checkAlive();
-    }
-    if (fault == TransportFault.UNAVAILABLE) {
-      return response(request, 503, null, new byte[0], Map.of("Retry-After", "30"));
-    }
-    Response answer = chain.proceed(request);
-    String path = request.url().encodedPath();
-    if ((path.endsWith("/notification") || path.endsWith(":report-progress")) && answer.code() / 100 == 2) {
-      notificationsTaken++;
-    }
-    if (fault == TransportFault.LOSE_ANSWER) {
-      answer.close();
-      throw new IOException("connection reset before the answer arrived (injected, call " + call + ")");
-    }
-    if (fault == TransportFault.CRASH_AFTER_SEND && p != null) {
-      answer.close();
-      p.die("simulated crash after the server answered HTTP call " + call + " " + path + " with " + answer.code());
-      p.checkAlive();
-    }
-    return answer;
+    return transport.exchange(chain.request(), chain::proceed);
   }
 
-  private static Response response(Request request, int code, @Nullable MediaType type, byte[] body,
-      Map<String, String> headers) {
-    Response.Builder r = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(code)
-        .message(code == 200 ? "OK" : "status " + code).body(ResponseBody.create(body, type));
-    headers.forEach(r::header);
-    return r.build();
+  /** The process the transport runs in dies (a crash aimed at an HTTP call). */
+  private RuntimeException transportCrash(String why) {
+    Process p = current;
+    if (p != null) {
+      p.die(why);
+    }
+    return new SimulatedCrash(why);
   }
 
   // ---------------------------------------------------------------- what the VC and the server ended with
@@ -512,23 +485,11 @@ final class JunosFaultWorld implements AutoCloseable {
     return store.timeline(serial);
   }
 
-  /** Successful installs per member id, from the model's log. */
-  Map<Integer, Integer> installs() {
-    Map<Integer, Integer> out = new TreeMap<>();
-    for (String s : model.operationSummaries("install-image")) {
-      if (!s.contains("result=")) {
-        int member = Integer.parseInt(s.replaceAll(".*member=(\\d+).*", "$1"));
-        out.merge(member, 1, Integer::sum);
-      }
-    }
-    return out;
-  }
-
   /** How often each RPC, state write and the transport were reached (to aim faults within a run). */
   Map<String, Integer> counts() {
     Map<String, Integer> out = new TreeMap<>(rpcCounts);
     stateWrites.forEach((path, n) -> out.put("write " + path, n));
-    out.put("phs-call", phsCalls);
+    out.put("phs-call", transport.calls);
     return out;
   }
 

@@ -126,6 +126,18 @@ public final class FaultInvariants {
     return out;
   }
 
+  /** Successful installs per member id, from the model's log (more than one: a re-install after a crash). */
+  public static java.util.Map<Integer, Integer> installs(VirtualChassisModel model) {
+    java.util.Map<Integer, Integer> out = new java.util.TreeMap<>();
+    for (String s : model.operationSummaries("install-image")) {
+      if (!s.contains("result=")) {
+        int member = Integer.parseInt(s.replaceAll(".*member=(\\d+).*", "$1"));
+        out.merge(member, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
   /** {@code type serial} of each table-2 line (the text left out). */
   private static List<String> byMemberAndType(List<String> lines) {
     List<String> out = new ArrayList<>();

@@ -63,7 +63,7 @@ record FaultSchedule(List<Fault> faults, Fault.Recovery recovery, long seed) {
       } else if (f instanceof Fault.Transport t) {
         int n = FaultInvariants.occurrence(cleanCounts.getOrDefault("phs-call", 0), t.permille());
         if (n > 0) {
-          world.transportFaults.putIfAbsent(n, t.kind());
+          world.transport.faults.putIfAbsent(n, t.kind());
         }
       }
     }

@@ -76,13 +76,13 @@ class FaultScheduleTest {
     SCHEDULES.incrementAndGet();
     CRASHES.addAndGet(world.crashes.size());
     INJECTED_CRASHES.addAndGet(world.crashes.stream().filter(c -> c.startsWith("simulated crash")).count());
-    TRANSPORT_FAULTS.addAndGet(world.transportFaultsFired);
+    TRANSPORT_FAULTS.addAndGet(world.transport.faultsFired);
     long reinstalls = world.installs().values().stream().mapToLong(n -> n - 1).sum();
     REINSTALLS.addAndGet(reinstalls);
     if (reinstalls > 0) {
       SCHEDULES_WITH_REINSTALLS.incrementAndGet();
     }
-    DUPLICATES_ON_THE_WIRE.addAndGet(world.notificationsTaken - world.stored().size());
+    DUPLICATES_ON_THE_WIRE.addAndGet(world.transport.notificationsTaken - world.stored().size());
     NANOS.addAndGet(System.nanoTime() - start);
     assertThat(violations).as("invariants for %s with %s; crashes %s", config, schedule, world.crashes).isEmpty();
   }

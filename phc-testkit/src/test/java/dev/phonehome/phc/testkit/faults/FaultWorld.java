@@ -39,16 +39,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import okio.Buffer;
 
 /**
@@ -99,14 +96,8 @@ final class FaultWorld {
   final PhoneHomeServer server;
   private final PhoneHomeHandler handler;
   private final OkHttpClient http;
-  /** HTTP calls to the phone-home server so far (bootstrap requests and notifications). */
-  int phsCalls;
-  /** Notifications the server took (answered 2xx), duplicates by id included. */
-  int notificationsTaken;
-  /** Transport faults that hit a call. */
-  int transportFaultsFired;
-  /** Transport faults by the number of the call they hit. */
-  final Map<Integer, TransportFault> transportFaults = new TreeMap<>();
+  /** The phone-home transport with its faults and counts. */
+  final FaultyTransport transport = new FaultyTransport(IMAGE, SimulatedCrash::new);
   /** Crashes of the phone-home process, with why. */
   final List<String> crashes = new ArrayList<>();
   /** Invariant violations seen while running (at crash moments). */
@@ -220,14 +211,7 @@ final class FaultWorld {
 
   /** Successful installs per member id, from the chassis' own log. */
   Map<Integer, Integer> installs() {
-    Map<Integer, Integer> out = new TreeMap<>();
-    for (String s : model.operationSummaries("install-image")) {
-      if (!s.contains("result=")) {
-        int member = Integer.parseInt(s.replaceAll(".*member=(\\d+).*", "$1"));
-        out.merge(member, 1, Integer::sum);
-      }
-    }
-    return out;
+    return FaultInvariants.installs(model);
   }
 
   /** The notifications the server stored (once per notification id), oldest first. */
@@ -246,46 +230,19 @@ final class FaultWorld {
     for (String op : FaultSchedule.DEVICE_OPERATIONS) {
       out.put(op, model.operationCount(op));
     }
-    out.put("phs-call", phsCalls);
+    out.put("phs-call", transport.calls);
     return out;
   }
 
   // ---------------------------------------------------------------- the in-memory HTTP exchange
 
   private Response exchange(Interceptor.Chain chain) throws IOException {
-    Request request = chain.request();
-    if (request.url().host().equals("images.test")) {
-      return response(request, 200, MediaType.get("application/octet-stream"), IMAGE, Map.of());
-    }
-    int call = ++phsCalls;
-    TransportFault fault = transportFaults.remove(call);
-    if (fault != null) {
-      transportFaultsFired++;
-    }
-    if (fault == TransportFault.LOSE_REQUEST) {
-      throw new IOException("connection reset before the request reached the server (injected, call " + call + ")");
-    }
-    if (fault == TransportFault.CRASH_BEFORE_SEND) {
-      throw new SimulatedCrash("simulated crash before HTTP call " + call + " " + request.url().encodedPath());
-    }
-    if (fault == TransportFault.UNAVAILABLE) {
-      return response(request, 503, null, new byte[0], Map.of("Retry-After", "30"));
-    }
-    ServerResponse answer = handler.handle(serverRequest(request));
-    String path = request.url().encodedPath();
-    if ((path.endsWith("/notification") || path.endsWith(":report-progress")) && answer.status() / 100 == 2) {
-      notificationsTaken++;
-    }
-    if (fault == TransportFault.LOSE_ANSWER) {
-      throw new IOException("connection reset before the answer arrived (injected, call " + call + ")");
-    }
-    if (fault == TransportFault.CRASH_AFTER_SEND) {
-      throw new SimulatedCrash("simulated crash after the server answered HTTP call " + call + " "
-          + request.url().encodedPath() + " with " + answer.status());
-    }
-    String type = answer.contentType();
-    return response(request, answer.status(), type == null ? null : MediaType.get(type), answer.body(),
-        answer.headers());
+    return transport.exchange(chain.request(), request -> {
+      ServerResponse answer = handler.handle(serverRequest(request));
+      String type = answer.contentType();
+      return FaultyTransport.response(request, answer.status(), type == null ? null : MediaType.get(type),
+          answer.body(), answer.headers());
+    });
   }
 
   private static ServerRequest serverRequest(Request request) throws IOException {
@@ -303,18 +260,6 @@ final class FaultWorld {
       b.body(new ByteArrayInputStream(buffer.readByteArray()), length);
     }
     return b.remoteAddress("127.0.0.1").build();
-  }
-
-  private static Response response(Request request, int code, MediaType type, byte[] body,
-      Map<String, String> headers) {
-    Response.Builder r = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(code)
-        .message(code == 200 ? "OK" : "status " + code).body(ResponseBody.create(body, type));
-    headers.forEach((k, v) -> {
-      if (!k.equalsIgnoreCase("Content-Length")) {
-        r.header(k, v);
-      }
-    });
-    return r.build();
   }
 
   // ---------------------------------------------------------------- helpers
