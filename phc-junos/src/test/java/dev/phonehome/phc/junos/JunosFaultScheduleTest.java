@@ -234,6 +234,23 @@ class JunosFaultScheduleTest {
             new Fault.Crash("request-package-add", true, 538)), null, -3095609574L));
   }
 
+  /**
+   * Found by this property: the VC loses power while the state that says "the primary reboots now" is written to
+   * the backup. The agent saves it again once the VC is back, but the VC re-formed with no backup yet, so it went
+   * to the primary only, and the primary rebooted: the new primary held no state and the run failed ("the new
+   * primary holds no phone-home state"). The engine now checks after the save that the backup it waited for is
+   * still the backup, and else waits and saves again.
+   */
+  @Example
+  void aPowerLossWhileTheBackupTakesTheStateBeforeThePrimaryRebootThenTheStateIsSavedToTheNewBackup()
+      throws Exception {
+    everyFaultScheduleOverNetconfEndsProvisionedWithEveryNotificationOnce(
+        new Config(ImageStaging.DEVICE_FETCHES, ProvisioningMode.STRICT, true, Dialect.RFC8572, Encoding.XML, 3, false),
+        new Schedule(List.of(new Fault.PowerLossMidWrite("/var/tmp/phc-state.outgoing", -1, 8),
+            new Fault.PowerLossAt("file-copy", false, 385),
+            new Fault.PowerLossMidWrite("/var/tmp/phc-state.outgoing", 2, 0)), null, -7161297568019352737L));
+  }
+
   private static JunosFaultWorld world(Config config) {
     WORLDS.incrementAndGet();
     return new JunosFaultWorld(config, "PE", PKI, HTTP);

@@ -139,4 +139,52 @@ class StateSaveTest {
     assertThat(atPrimaryReboot).containsExactly("BACKUP DETECT_PRIMARY");
     assertThat(result.failedMembers()).isEmpty();
   }
+
+  /**
+   * Found by the Junos fault schedules: the VC loses power while the state that says "the primary reboots now"
+   * goes to the backup. Once the VC is back (re-formed: nobody holds the backup role yet) the state is saved
+   * again, to the primary only; the engine then waits for a backup and saves again before it reboots the primary.
+   * Before, it rebooted the primary at once and the new primary held no state.
+   */
+  @Test
+  void aPowerLossWhileTheBackupTakesTheStateBeforeThePrimaryRebootThenTheStateGoesToTheNewBackupFirst()
+      throws Exception {
+    Harness h = new Harness(Harness.members(3, 0, 1));
+    h.transport.on(PHS1, Harness.onboarding(VirtualChassisTopology.minimum(ProvisioningMode.DEFAULT)));
+    List<String> atPrimaryReboot = new ArrayList<>();
+    boolean[] cut = {false};
+    DeviceOperations real = h.device;
+    DeviceOperations watched = (DeviceOperations) Proxy.newProxyInstance(DeviceOperations.class.getClassLoader(),
+        new Class<?>[] {DeviceOperations.class}, (proxy, method, args) -> {
+          if (method.getName().equals("persistState") && !cut[0] && (Integer) args[0] != 0 && StateCodec.decode(
+              StateEnvelope.open((Bytes) args[1]).document()).step() == EngineState.Step.DETECT_PRIMARY) {
+            cut[0] = true;
+            h.model.powerLoss();
+            throw new PhcDeviceException("persist-state", (Integer) args[0], "connection reset (power loss)", true,
+                null);
+          }
+          if (method.getName().equals("reboot") && ((Collection<?>) args[0]).contains(0)) {
+            StringBuilder b = new StringBuilder();
+            for (var m : h.model.members()) {
+              if (m.memberId() != 0 && m.role() == dev.phonehome.phc.api.model.MemberRole.BACKUP) {
+                var onBackup = h.model.storedState(m.memberId());
+                b.append("BACKUP ").append(onBackup.isEmpty() ? "no state"
+                    : StateCodec.decode(StateEnvelope.open(onBackup.get()).document()).step().name());
+              }
+            }
+            atPrimaryReboot.add(b.length() == 0 ? "no backup" : b.toString());
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+
+    PhoneHomeResult result = engine(h, watched).run();
+
+    assertThat(cut[0]).isTrue();
+    assertThat(atPrimaryReboot).containsExactly("BACKUP DETECT_PRIMARY");
+    assertThat(result.failedMembers()).isEmpty();
+  }
 }

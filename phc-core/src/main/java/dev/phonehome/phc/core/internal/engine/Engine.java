@@ -605,9 +605,7 @@ public final class Engine {
         return Step.DETECT_PRIMARY;
       }
     }
-    if (vc(s)) {
-      awaitBackup(s, p.memberId);
-    }
+    Integer backup = vc(s) ? awaitBackup(s, p.memberId) : null;
     p.progress = MemberProgress.REBOOTING;
     s.detectDeadline = c.clock().instant().plus(c.memberDetectionTimeout());
     if (vc(s)) {
@@ -618,6 +616,12 @@ public final class Engine {
     }
     s.step = Step.DETECT_PRIMARY;
     checkpoint(s); // the state now is on the backup too: whoever is primary next resumes at DETECT_PRIMARY
+    while (backup != null && !backup.equals(currentBackup(p.memberId))) {
+      // The VC re-formed while the state was being saved (a power loss cut the save; it was saved again once the
+      // VC was back, when nobody, or another member, held the backup role): wait for the backup again, save again.
+      backup = awaitBackup(s, p.memberId);
+      checkpoint(s);
+    }
     Instant flushStarted = c.clock().instant();
     flush(s);
     if (Duration.between(flushStarted, c.clock().instant()).compareTo(c.detectionPollInterval()) > 0) {
@@ -645,8 +649,10 @@ public final class Engine {
    * nothing (and, in a minimum topology, finish without the member still rebooting). So: poll until a present
    * member other than the primary holds the backup role, for at most the member-detection timeout. With no other
    * member present there is nobody to wait for; after the timeout the primary reboots as before (logged).
+   *
+   * @return the backup's member id, or null when there is nobody to wait for or none came in time
    */
-  private void awaitBackup(EngineState s, int primaryId) throws InterruptedException {
+  private @Nullable Integer awaitBackup(EngineState s, int primaryId) throws InterruptedException {
     Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
     while (true) {
       List<VcMember> now = members();
@@ -654,22 +660,32 @@ public final class Engine {
       for (VcMember m : now) {
         if (m.isPresent() && m.memberId() != primaryId) {
           if (m.role() == MemberRole.BACKUP) {
-            return;
+            return m.memberId();
           }
           others = true;
         }
       }
       if (!others) {
-        return;
+        return null;
       }
       if (!c.clock().instant().isBefore(deadline)) {
         log.warn("no member took the backup role within {}: rebooting the primary (member {}) with its state on "
             + "itself only", c.memberDetectionTimeout(), primaryId);
-        return;
+        return null;
       }
       checkDeadline(s);
       c.sleeper().sleep(c.detectionPollInterval());
     }
+  }
+
+  /** The present member other than the primary that holds the backup role now, if any. */
+  private @Nullable Integer currentBackup(int primaryId) {
+    for (VcMember m : members()) {
+      if (m.isPresent() && m.memberId() != primaryId && m.role() == MemberRole.BACKUP) {
+        return m.memberId();
+      }
+    }
+    return null;
   }
 
   /** SPEC 4.2 steps 4-6 for the old primary; reboots it first if a crash came between saving and rebooting. */
