@@ -251,6 +251,18 @@ class JunosFaultScheduleTest {
             new Fault.PowerLossMidWrite("/var/tmp/phc-state.outgoing", 2, 0)), null, -7161297568019352737L));
   }
 
+  /**
+   * Found by this property: the roles are pinned, then the VC loses power while the state that says so is
+   * written. The VC re-forms without a backup, the next process (which does not know of the pins) pins nothing,
+   * and the pins stayed on the device for good. The engine now saves the pins before it makes them.
+   */
+  @Example
+  void aPowerLossRightAfterTheRolesWerePinnedThenThePinsAreStillUndone() throws Exception {
+    everyFaultScheduleOverNetconfEndsProvisionedWithEveryNotificationOnce(
+        new Config(ImageStaging.DEVICE_FETCHES, ProvisioningMode.DEFAULT, true, Dialect.RFC8572, Encoding.XML, 3, true),
+        new Schedule(List.of(new Fault.PowerLossMidWrite("/var/tmp/phc-state.new", -1, 111)), null, 7854));
+  }
+
   private static JunosFaultWorld world(Config config) {
     WORLDS.incrementAndGet();
     return new JunosFaultWorld(config, "PE", PKI, HTTP);

@@ -187,4 +187,36 @@ class StateSaveTest {
     assertThat(atPrimaryReboot).containsExactly("BACKUP DETECT_PRIMARY");
     assertThat(result.failedMembers()).isEmpty();
   }
+
+  /**
+   * Found by the Junos fault schedules: the roles are pinned, then the VC loses power (and the process with it)
+   * while the state that says so is written. The VC re-forms with no backup yet; the next process pins nothing.
+   * The pins are saved before they are made, so the next process still undoes them.
+   */
+  @Test
+  void aPowerLossRightAfterTheRolesWerePinnedThenTheNextProcessStillUndoesThePins() throws Exception {
+    Harness h = new Harness(Harness.members(3, 0, 1));
+    h.transport.on(PHS1, Harness.onboarding(VirtualChassisTopology.minimum(ProvisioningMode.DEFAULT)));
+    DeviceOperations real = h.device;
+    DeviceOperations dying = (DeviceOperations) Proxy.newProxyInstance(DeviceOperations.class.getClassLoader(),
+        new Class<?>[] {DeviceOperations.class}, (proxy, method, args) -> {
+          if (method.getName().equals("persistState") && h.model.pins().isPresent()) {
+            h.model.powerLoss();
+            throw new dev.phonehome.phc.testkit.vc.SimulatedCrash("power loss while the pins are saved");
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    assertThatThrownBy(() -> engine(h, dying).run()).hasMessageContaining("power loss");
+    h.clock.advance(Duration.ofMinutes(3));
+    assertThat(h.model.pins()).isPresent();
+
+    PhoneHomeResult result = engine(h, h.device).run();
+
+    assertThat(result.failedMembers()).isEmpty();
+    assertThat(h.model.pins()).isEmpty();
+  }
 }

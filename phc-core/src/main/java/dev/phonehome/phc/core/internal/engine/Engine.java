@@ -428,15 +428,21 @@ public final class Engine {
     return vc ? Step.PIN_ROLES : Step.STAGE_IMAGE;
   }
 
-  /** SPEC 4.1 step 5: pin the primary and backup roles while images are upgraded. */
-  private Step pinRoles(EngineState s) {
+  /**
+   * SPEC 4.1 step 5: pin the primary and backup roles while images are upgraded. The pins are recorded (and
+   * saved) before they are made: a process that dies right after they took effect leaves a state that knows of
+   * them, so whoever resumes undoes them at {@link Step#UNPIN_ROLES}, even when it finds no backup to pin again (a
+   * VC that re-formed after a power loss). Before, the pins of a process that died there stayed on the device.
+   */
+  private Step pinRoles(EngineState s) throws InterruptedException {
     List<VcMember> found = members();
     Optional<VcMember> primary = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.PRIMARY).findFirst();
     Optional<VcMember> backup = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.BACKUP).findFirst();
     if (primary.isPresent() && backup.isPresent()) {
-      device.pinRoles(primary.get().memberId(), backup.get().memberId());
       s.pinnedPrimary = primary.get().memberId();
       s.pinnedBackup = backup.get().memberId();
+      checkpoint(s);
+      device.pinRoles(primary.get().memberId(), backup.get().memberId());
     }
     return Step.STAGE_IMAGE;
   }
