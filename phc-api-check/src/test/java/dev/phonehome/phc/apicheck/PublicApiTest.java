@@ -9,6 +9,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,11 +23,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The public API of each published module, read by reflection from its built jar: no public or protected
+ * The public API of each published module, read by reflection from its built jar: (1) no public or protected
  * signature (supertypes, fields, constructors, methods, exceptions, type parameters) mentions a type from an
- * {@code .internal.} package.
+ * {@code .internal.} package; (2) the API equals the checked-in listing {@code MODULE/api/MODULE.api}, so that
+ * every API change shows in review. Regenerate the listings after an intended change with
+ * {@code mvn -B verify -pl phc-api-check -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dphc.api.update=true}.
  */
 class PublicApiTest {
+  private static final boolean UPDATE = Boolean.getBoolean("phc.api.update");
 
   @ParameterizedTest
   @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer", "phc-store-jdbc",
@@ -41,6 +47,34 @@ class PublicApiTest {
       }
     }
     assertThat(leaks).as("public signatures of %s that mention internal types", module).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer"})
+  void apiEqualsTheCheckedInListing(String module) throws Exception {
+    StringBuilder b = new StringBuilder();
+    b.append("# The public API of ").append(module).append(", generated from its jar by phc-api-check.\n")
+        .append("# Regenerate: mvn -B verify -pl phc-api-check -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dphc.api.update=true\n");
+    for (Class<?> c : publicClasses(module)) {
+      List<String> lines = new ArrayList<>();
+      describe(c, lines);
+      b.append('\n').append(lines.get(0)).append('\n');
+      List<String> members = new ArrayList<>(lines.subList(1, lines.size()));
+      Collections.sort(members);
+      for (String m : members) {
+        b.append("  ").append(m).append('\n');
+      }
+    }
+    Path listing = root().resolve(module).resolve("api").resolve(module + ".api");
+    String actual = b.toString();
+    if (UPDATE) {
+      Files.createDirectories(listing.getParent());
+      Files.writeString(listing, actual, StandardCharsets.UTF_8);
+    }
+    assertThat(Files.exists(listing)).as("%s exists (generate it with -Dphc.api.update=true)", listing).isTrue();
+    assertThat(actual).as("the API of %s differs from %s: if intended, regenerate with "
+        + "mvn -B verify -pl phc-api-check -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dphc.api.update=true and commit the listing",
+        module, listing).isEqualTo(Files.readString(listing, StandardCharsets.UTF_8));
   }
 
   /** The first line is the class; the rest its public and protected members. */
@@ -163,4 +197,11 @@ class PublicApiTest {
         + System.getProperty("java.class.path"));
   }
 
+  private static Path root() {
+    String root = System.getProperty("phc.root");
+    if (root == null || root.isBlank()) {
+      throw new AssertionError("system property phc.root is not set (run through Maven)");
+    }
+    return Path.of(root);
+  }
 }
