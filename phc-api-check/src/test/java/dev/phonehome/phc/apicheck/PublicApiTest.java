@@ -50,7 +50,8 @@ class PublicApiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer"})
+  @ValueSource(strings = {"phc-api", "phc-core", "phc-junos", "phc-testkit", "phc-micrometer", "phc-store-jdbc",
+      "phc-agent"})
   void apiEqualsTheCheckedInListing(String module) throws Exception {
     StringBuilder b = new StringBuilder();
     b.append("# The public API of ").append(module).append(", generated from its jar by phc-api-check.\n")
