@@ -42,7 +42,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,7 +109,7 @@ final class JunosFaultWorld implements AutoCloseable {
     final String user;
     final int hostMember;
     final int hostBoot;
-    final Map<String, Integer> rpcCounts = new HashMap<>();
+    final Map<String, Integer> rpcCounts = new ConcurrentHashMap<>();
     volatile @Nullable String deadBecause;
 
     Process(int index) {
@@ -161,9 +160,10 @@ final class JunosFaultWorld implements AutoCloseable {
   final Map<String, Integer> stateWrites = new ConcurrentHashMap<>();
   /** The phone-home transport (real HTTPS to the server) with its faults and counts. */
   final FaultyTransport transport = new FaultyTransport(IMAGE, this::transportCrash);
-  final List<RpcCrash> rpcCrashes = new ArrayList<>();
-  private @Nullable RecoveryCrash recovery;
-  private int recoveryProcess = -1;
+  /** Read and used up on the device's session threads: armed before the first process starts. */
+  final List<RpcCrash> rpcCrashes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile @Nullable RecoveryCrash recovery;
+  private volatile int recoveryProcess = -1;
   /** Crashes of the phone-home process, with why. */
   final List<String> crashes = new ArrayList<>();
   /** Power losses the VC went through (from the model's log). */
