@@ -15,7 +15,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +53,10 @@ final class GroupCommitWriter {
     List<Object> apply(Connection c, List<Op> ops) throws SQLException;
   }
 
-  private final DataSource ds;
+  private final JdbcDatabase db;
   private final SqlDialect dialect;
   private final int maxBatch;
   private final Batch batch;
-  private final java.util.function.Consumer<Connection> discard;
   private final BlockingQueue<Op> queue;
   private final Thread thread;
   private volatile boolean closing;
@@ -82,10 +80,8 @@ final class GroupCommitWriter {
     return queue.size();
   }
 
-  GroupCommitWriter(DataSource ds, SqlDialect dialect, int maxBatch, int capacity, Batch batch,
-      java.util.function.Consumer<Connection> discard) {
-    this.ds = ds;
-    this.discard = discard;
+  GroupCommitWriter(JdbcDatabase db, SqlDialect dialect, int maxBatch, int capacity, Batch batch) {
+    this.db = db;
     this.dialect = dialect;
     this.maxBatch = maxBatch;
     this.batch = batch;
@@ -193,30 +189,7 @@ final class GroupCommitWriter {
   }
 
   private List<Object> once(List<Op> ops) throws SQLException {
-    Connection c = ds.getConnection();
-    boolean clean = false;
-    try {
-      c.setAutoCommit(false);
-      List<Object> r = batch.apply(c, ops);
-      c.commit();
-      clean = true;
-      return r;
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    } finally {
-      if (clean) {
-        c.close();
-      } else {
-        // A connection a transaction failed on may be in a state the pool cannot see (SQLite's driver keeps
-        // "in a transaction" after a BEGIN that failed busy, then runs later statements outside one): never reuse it.
-        discard.accept(c);
-      }
-    }
+    return db.inTransaction(c -> batch.apply(c, ops));
   }
 
   /** Serialization failure, deadlock, a unique race lost, a busy embedded database, a dropped connection. */

@@ -149,6 +149,8 @@ public final class JdbcDatabase implements AutoCloseable {
       if (clean) {
         c.close();
       } else {
+        // A connection a transaction failed on may be in a state the pool cannot see (SQLite's driver keeps
+        // "in a transaction" after a BEGIN that failed busy, then runs later statements outside one): never reuse it.
         discard(c);
       }
     }

@@ -111,7 +111,7 @@ public final class JdbcDeviceStore implements DeviceStore {
     int n = dialect.concurrentWriters() ? b.writers : 1;
     this.writers = new GroupCommitWriter[n];
     for (int i = 0; i < n; i++) {
-      writers[i] = new GroupCommitWriter(ds, dialect, b.maxBatch, b.queueCapacity, this::applyBatch, db::discard);
+      writers[i] = new GroupCommitWriter(db, dialect, b.maxBatch, b.queueCapacity, this::applyBatch);
     }
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "phc-store-maintenance");
