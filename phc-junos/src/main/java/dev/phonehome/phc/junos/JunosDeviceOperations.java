@@ -786,10 +786,14 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
           .requireNoErrors(op, null);
     }
     boolean sync = o.synchronize() != null ? o.synchronize() : lastPresentCount > 1;
+    // The comment marks the commit as phone-home's (show system commit): an engine that finds no saved state but
+    // only such commits knows a run was in progress (StartConditions.changedByPhoneHomeOnly).
+    String comment = "<log>" + StartConditions.PHONE_HOME_COMMIT_COMMENT + ": " + op + "</log>";
     StringBuilder body = new StringBuilder("<commit-configuration>");
     if (sync) {
       body.append("<synchronize/>");
     }
+    body.append(comment);
     if (o.confirmedTimeout() != null) {
       body.append("<confirmed/><confirm-timeout>").append(o.confirmedTimeout().toMinutes()).append("</confirm-timeout>");
     }
@@ -797,7 +801,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     RpcReply reply = call(op, null, body.toString(), config.commitTimeout).requireNoErrors(op, null);
     log.debug("{}: commit succeeded on {}", op, JunosReplies.commitSuccesses(reply.root()));
     if (o.confirmedTimeout() != null) {
-      call(op, null, "<commit-configuration>" + (sync ? "<synchronize/>" : "") + "</commit-configuration>",
+      call(op, null, "<commit-configuration>" + (sync ? "<synchronize/>" : "") + comment + "</commit-configuration>",
           config.commitTimeout).requireNoErrors(op, null);
     }
   }
@@ -961,12 +965,15 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
   @Override
   public synchronized StartConditions startConditions() {
     StartConditionReplies.CommitHistory history = StartConditionReplies.commitHistory(
-        read("start-conditions", null, "<get-commit-information/>").requireNoErrors("start-conditions", null).root());
+        read("start-conditions", null, "<get-commit-information/>").requireNoErrors("start-conditions", null).root(),
+        StartConditions.PHONE_HOME_COMMIT_COMMENT);
     String note = history.factoryDefault() ? null
-        : history.commits() + " commits since the factory default; the last " + history.last();
+        : history.commits() + " commits since the factory default" + (history.phoneHomeOnly() ? ", all phone-home's"
+            : "") + "; the last " + history.last();
+    boolean phoneHomeOnly = !history.factoryDefault() && history.phoneHomeOnly();
     RpcReply vc = read("start-conditions", null, "<get-virtual-chassis-information/>");
     if (vc.hasErrors()) {
-      return new StartConditions(history.factoryDefault(), note, false, List.of());
+      return new StartConditions(history.factoryDefault(), note, false, List.of(), phoneHomeOnly);
     }
     Map<Integer, String> models = new LinkedHashMap<>();
     for (VcMember m : JunosReplies.virtualChassisMembers(vc.root())) {
@@ -977,7 +984,7 @@ public final class JunosDeviceOperations implements DeviceOperations, AutoClosea
     RpcReply ports = read("start-conditions", null, "<get-virtual-chassis-port-information/>")
         .requireNoErrors("start-conditions", null);
     return new StartConditions(history.factoryDefault(), note, StartConditionReplies.mixedMode(vc.root()),
-        StartConditionReplies.vcpLinks(ports.root(), models));
+        StartConditionReplies.vcpLinks(ports.root(), models), phoneHomeOnly);
   }
 
   /** The SSH host key the device presented and the configured verification accepted, in RFC 4253 form. */

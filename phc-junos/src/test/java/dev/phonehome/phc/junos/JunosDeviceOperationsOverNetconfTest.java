@@ -448,8 +448,10 @@ class JunosDeviceOperationsOverNetconfTest {
         x -> assertThat(x).contains("<lock-configuration/>"),
         x -> assertThat(x).contains("<load-configuration"),
         x -> assertThat(x).contains("<commit-configuration><check/></commit-configuration>"),
-        x -> assertThat(x).contains("<commit-configuration><synchronize/><confirmed/><confirm-timeout>5</confirm-timeout></commit-configuration>"),
-        x -> assertThat(x).contains("<commit-configuration><synchronize/></commit-configuration>"),
+        x -> assertThat(x).contains("<commit-configuration><synchronize/><log>phone-home: commit-configuration</log>"
+            + "<confirmed/><confirm-timeout>5</confirm-timeout></commit-configuration>"),
+        x -> assertThat(x).contains("<commit-configuration><synchronize/><log>phone-home: commit-configuration</log>"
+            + "</commit-configuration>"),
         x -> assertThat(x).contains("<unlock-configuration/>"));
   }
 
@@ -553,6 +555,8 @@ class JunosDeviceOperationsOverNetconfTest {
     o.pinRoles(vc.primaryMemberId().getAsInt(), vc.backupMemberId().getAsInt());
     c = o.startConditions();
     assertThat(c.factoryDefaultConfiguration()).isFalse();
-    assertThat(c.configurationNote()).startsWith("2 commits since the factory default; the last by ");
+    assertThat(c.configurationNote()).startsWith("2 commits since the factory default, all phone-home's; the last by ");
+    // the binding comments its commits, and reads the comments back: a run is in progress, not an operator's change
+    assertThat(c.changedByPhoneHomeOnly()).isTrue();
   }
 }

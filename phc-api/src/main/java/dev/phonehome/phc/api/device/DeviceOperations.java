@@ -96,8 +96,9 @@ public interface DeviceOperations {
   }
 
   /**
-   * The engine state stored on one member, if any. The engine reads the copies on the primary and the backup
-   * and resumes from the newest one that verifies.
+   * The engine state stored on one member, if any. The engine reads the copies on every present member (saves go
+   * to the primary and the backup, but a VC that lost power may re-elect its roles) and resumes from the newest
+   * one that verifies. Must work for any present member, linecards included.
    */
   Optional<Bytes> loadState(int memberId);
 

@@ -15,11 +15,27 @@ import org.jspecify.annotations.Nullable;
  *     and when), or null
  * @param mixedMode true when the VC runs in mixed mode (different switch families)
  * @param vcpLinks every Virtual Chassis port of every present member, up or down
+ * @param changedByPhoneHomeOnly true when the configuration is not the factory default only because of commits
+ *     phone-home itself made (a binding marks them, the Junos one with the commit comment
+ *     {@value #PHONE_HOME_COMMIT_COMMENT}): a run was in progress. The engine then never refuses to start: it
+ *     looks for the run's saved state and, when it is gone, restarts the run from the beginning
  */
 public record StartConditions(boolean factoryDefaultConfiguration, @Nullable String configurationNote, boolean mixedMode,
-    List<VcpLink> vcpLinks) {
+    List<VcpLink> vcpLinks, boolean changedByPhoneHomeOnly) {
+  /** The commit comment (or its start) that marks a commit phone-home made; bindings that can comment use it. */
+  public static final String PHONE_HOME_COMMIT_COMMENT = "phone-home";
+
   public StartConditions {
     vcpLinks = List.copyOf(vcpLinks);
+    if (factoryDefaultConfiguration && changedByPhoneHomeOnly) {
+      throw new IllegalArgumentException("a factory-default configuration has no commits, phone-home's or others'");
+    }
+  }
+
+  /** Conditions of a binding that cannot tell phone-home's commits from others ({@code changedByPhoneHomeOnly} false). */
+  public StartConditions(boolean factoryDefaultConfiguration, @Nullable String configurationNote, boolean mixedMode,
+      List<VcpLink> vcpLinks) {
+    this(factoryDefaultConfiguration, configurationNote, mixedMode, vcpLinks, false);
   }
 
   /** How a Virtual Chassis port came to be one. */

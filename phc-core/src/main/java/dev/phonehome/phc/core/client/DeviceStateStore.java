@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link StateStore}: the state lives on the device, on the primary and on the backup (SPEC 4.2
  * step 3.3), through {@link DeviceOperations#persistState} (atomic per member) and
- * {@link DeviceOperations#loadState(int)}. Whoever is primary after a failover finds a copy.
+ * {@link DeviceOperations#loadState(int)}, read back from every present member. Whoever is primary after a
+ * failover or a power loss finds a copy.
  */
 final class DeviceStateStore implements StateStore {
   private static final Logger log = LoggerFactory.getLogger(DeviceStateStore.class);
@@ -28,13 +29,24 @@ final class DeviceStateStore implements StateStore {
   }
 
   /**
-   * The copies on the present primary and backup. A copy the device cannot read (an error other than a lost
-   * session) is left out and logged: it may well be fine, and the other copy decides.
+   * The copies on every present member: the primary and the backup first, then the others. Saves go to the
+   * primary and the backup of their moment, but a VC that lost power re-elects its roles, and the member that
+   * held the newest copy may come back as a linecard (or another member, say one that was rebooting into its new
+   * image, may be back first and take the primary role): reading only today's primary and backup would then miss
+   * the run in progress. A copy the device cannot read (an error other than a lost session) is left out and
+   * logged: it may well be fine, and the other copies decide.
    */
   @Override
   public List<Copy> load() {
     List<Copy> out = new ArrayList<>();
-    for (int id : targets(device.members(), MemberRole.PRIMARY, MemberRole.BACKUP)) {
+    List<VcMember> members = device.members();
+    List<Integer> ids = targets(members, MemberRole.PRIMARY, MemberRole.BACKUP);
+    for (VcMember m : members) {
+      if (m.isPresent() && !ids.contains(m.memberId())) {
+        ids.add(m.memberId());
+      }
+    }
+    for (int id : ids) {
       try {
         Optional<Bytes> b = device.loadState(id);
         b.ifPresent(bytes -> out.add(new Copy(MEMBER + id, bytes)));

@@ -36,7 +36,7 @@ public interface StateStore {
    */
   String moveAside(Copy copy);
 
-  /** The default: on the device's primary and backup members. */
+  /** The default: saved on the device's primary and backup members, read back from every present member. */
   static StateStore onDevice(DeviceOperations device) {
     return new DeviceStateStore(device);
   }

@@ -23,8 +23,15 @@ public final class StartConditionReplies {
 
   private StartConditionReplies() {}
 
-  /** What {@code show system commit} says about the configuration's history. */
-  public record CommitHistory(int commits, @Nullable String last) {
+  /**
+   * What {@code show system commit} says about the configuration's history.
+   *
+   * @param commits how many commits the history holds
+   * @param last who made the newest one, how and when, or null when there is none
+   * @param phoneHomeOnly true when every commit after the oldest (the factory default's) carries a comment
+   *     ({@code <log>}) that starts with the given phone-home comment
+   */
+  public record CommitHistory(int commits, @Nullable String last, boolean phoneHomeOnly) {
     /**
      * Factory default: at most one commit in the history, the one that loaded the factory configuration when the
      * device was zeroized (our reading; a device that was ever configured keeps its later commits).
@@ -34,15 +41,25 @@ public final class StartConditionReplies {
     }
   }
 
-  public static CommitHistory commitHistory(Element reply) {
+  /**
+   * Reads a {@code get-commit-information} reply (newest entry first).
+   *
+   * @param phoneHomeComment the start of the comment phone-home puts on its commits
+   */
+  public static CommitHistory commitHistory(Element reply, String phoneHomeComment) {
     List<Element> entries = JunosXml.descendants(reply, "commit-history");
     if (entries.isEmpty()) {
-      return new CommitHistory(0, null);
+      return new CommitHistory(0, null, false);
     }
     Element latest = entries.get(0);
     String last = "by " + text(JunosXml.childText(latest, "user")) + " via " + text(JunosXml.childText(latest, "client"))
         + " at " + text(JunosXml.childText(latest, "date-time"));
-    return new CommitHistory(entries.size(), last);
+    boolean phoneHomeOnly = entries.size() > 1;
+    for (Element e : entries.subList(0, entries.size() - 1)) {
+      String comment = JunosXml.childText(e, "log");
+      phoneHomeOnly &= comment != null && comment.strip().startsWith(phoneHomeComment);
+    }
+    return new CommitHistory(entries.size(), last, phoneHomeOnly);
   }
 
   /** Mixed mode: {@code virtual-chassis-mode} says {@code Mixed}, or any member's {@code member-mixed-mode} is Y. */

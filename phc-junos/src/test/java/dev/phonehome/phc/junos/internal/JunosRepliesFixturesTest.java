@@ -102,4 +102,31 @@ class JunosRepliesFixturesTest {
         .contains("urn:ietf:params:netconf:base:1.0", "http://xml.juniper.net/netconf/junos/1.0");
     assertThat(JunosXml.childText(hello, "session-id")).isEqualTo("27700");
   }
+  @Test
+  void commitsAfterTheFactoryDefaultThatAllCarryPhoneHomesCommentArePhoneHomesOnly() throws Exception {
+    StartConditionReplies.CommitHistory h = StartConditionReplies.commitHistory(
+        JunosXml.parse(fixture("get-commit-information.phone-home-only.xml")), "phone-home");
+    assertThat(h.commits()).isEqualTo(3);
+    assertThat(h.factoryDefault()).isFalse();
+    assertThat(h.phoneHomeOnly()).isTrue();
+    assertThat(h.last()).isEqualTo("by phc via netconf at 2026-12-31 23:22:00 UTC");
+  }
+
+  @Test
+  void anOperatorsCommitAmongPhoneHomesIsNotPhoneHomesOnly() throws Exception {
+    StartConditionReplies.CommitHistory h = StartConditionReplies.commitHistory(
+        JunosXml.parse(fixture("get-commit-information.operator-after-phone-home.xml")), "phone-home");
+    assertThat(h.phoneHomeOnly()).isFalse();
+    assertThat(h.last()).isEqualTo("by netops via cli at 2026-12-31 23:26:40 UTC");
+  }
+
+  @Test
+  void theFactoryDefaultsSingleCommitIsNotPhoneHomes() throws Exception {
+    String one = fixture("get-commit-information.phone-home-only.xml")
+        .replaceAll("(?s)<commit-history>.*?</commit-history>\\s*<commit-history>.*?</commit-history>\\s*", "");
+    StartConditionReplies.CommitHistory h = StartConditionReplies.commitHistory(JunosXml.parse(one), "phone-home");
+    assertThat(h.commits()).isEqualTo(1);
+    assertThat(h.factoryDefault()).isTrue();
+    assertThat(h.phoneHomeOnly()).isFalse();
+  }
 }

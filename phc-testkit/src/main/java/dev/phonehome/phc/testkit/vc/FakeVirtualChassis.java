@@ -214,14 +214,14 @@ public final class FakeVirtualChassis implements DeviceOperations {
   public void pinRoles(int primaryMemberId, int backupMemberId) {
     record("pin-roles", "primary=" + primaryMemberId + " backup=" + backupMemberId);
     primary();
-    model.pinRoles(primaryMemberId, backupMemberId);
+    model.pinRoles(primaryMemberId, backupMemberId, StartConditions.PHONE_HOME_COMMIT_COMMENT);
   }
 
   @Override
   public void unpinRoles() {
     record("unpin-roles", "");
     primary();
-    model.unpinRoles();
+    model.unpinRoles(StartConditions.PHONE_HOME_COMMIT_COMMENT);
   }
 
   @Override
@@ -235,7 +235,7 @@ public final class FakeVirtualChassis implements DeviceOperations {
   public void commitConfiguration() {
     record("commit", "");
     primary();
-    model.commitConfiguration();
+    model.commitConfiguration(StartConditions.PHONE_HOME_COMMIT_COMMENT);
   }
 
   @Override
@@ -299,7 +299,8 @@ public final class FakeVirtualChassis implements DeviceOperations {
     List<VcOperation> commits = model.configurationCommitsSinceZeroize();
     String note = commits.isEmpty() ? null : commits.size() + " configuration commit(s) since the factory default;"
         + " the last: " + commits.get(commits.size() - 1).summary() + " at " + commits.get(commits.size() - 1).at();
-    return new StartConditions(commits.isEmpty(), note, model.mixedMode(), model.vcpLinks());
+    return new StartConditions(commits.isEmpty(), note, model.mixedMode(), model.vcpLinks(),
+        model.commitsSinceZeroizeAllCommented(StartConditions.PHONE_HOME_COMMIT_COMMENT));
   }
 
   @Override

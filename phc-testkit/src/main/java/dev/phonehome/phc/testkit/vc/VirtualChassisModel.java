@@ -481,8 +481,17 @@ public final class VirtualChassisModel {
     crashAfter("reboot");
   }
 
-  /** Pins the primary and backup roles (mastership priorities) until {@link #unpinRoles()}. */
+  /** Pins the primary and backup roles (mastership priorities) until {@link #unpinRoles()}; a commit, uncommented. */
   public synchronized void pinRoles(int primaryMemberId, int backupMemberId) {
+    pinRoles(primaryMemberId, backupMemberId, null);
+  }
+
+  /**
+   * Pins the primary and backup roles (mastership priorities) until {@link #unpinRoles()}.
+   *
+   * @param comment the commit's comment (a binding marks its own commits so), or null
+   */
+  public synchronized void pinRoles(int primaryMemberId, int backupMemberId, @Nullable String comment) {
     settle();
     crashPoint("pin-roles");
     require(primaryMemberId, "pin-roles");
@@ -491,15 +500,20 @@ public final class VirtualChassisModel {
       throw fail("pin-roles", primaryMemberId, "primary and backup must differ");
     }
     pins = new Pins(primaryMemberId, backupMemberId);
-    log("pin-roles", "primary=" + primaryMemberId + " backup=" + backupMemberId);
+    log("pin-roles", "primary=" + primaryMemberId + " backup=" + backupMemberId + commented(comment));
     crashAfter("pin-roles");
   }
 
   public synchronized void unpinRoles() {
+    unpinRoles(null);
+  }
+
+  /** Undoes {@link #pinRoles}; {@code comment} as there. */
+  public synchronized void unpinRoles(@Nullable String comment) {
     settle();
     crashPoint("unpin-roles");
     pins = null;
-    log("unpin-roles", "");
+    log("unpin-roles", commented(comment).strip());
     crashAfter("unpin-roles");
   }
 
@@ -549,8 +563,17 @@ public final class VirtualChassisModel {
     }
   }
 
-  /** Commits the candidate on every member. */
+  /** Commits the candidate on every member, uncommented (as an operator would). */
   public synchronized void commitConfiguration() {
+    commitConfiguration(null);
+  }
+
+  /**
+   * Commits the candidate on every member.
+   *
+   * @param comment the commit's comment ({@code commit comment}; a binding marks its own commits so), or null
+   */
+  public synchronized void commitConfiguration(@Nullable String comment) {
     settle();
     crashPoint("commit");
     if (useUp(VcFault.CommitFails.class, f -> true)) {
@@ -563,7 +586,7 @@ public final class VirtualChassisModel {
     committed.addAll(candidate);
     candidate.clear();
     commits++;
-    log("commit", "");
+    log("commit", commented(comment).strip());
     crashAfter("commit");
   }
 
@@ -633,7 +656,7 @@ public final class VirtualChassisModel {
 
   /**
    * Moves the state on a member aside to {@code STATE_PATH.corrupt-<millis>} (crash point
-   * {@code move-state-aside} fires first) and returns the new path; nothing is deleted.
+   * {@code move-state-aside}, before and after) and returns the new path; nothing is deleted.
    */
   public synchronized String moveStateAside(int memberId) {
     settle();
@@ -650,6 +673,7 @@ public final class VirtualChassisModel {
     m.files.remove(STATE_PATH);
     m.files.put(to, state);
     log("move-state-aside", "member=" + memberId + " to=" + to);
+    crashAfter("move-state-aside");
     return to;
   }
 
@@ -910,6 +934,19 @@ public final class VirtualChassisModel {
    */
   public synchronized boolean factoryDefaultConfiguration() {
     return configurationCommitsSinceZeroize().isEmpty();
+  }
+
+  /**
+   * True when there are configuration commits since the last zeroize and every one carries a comment starting
+   * with {@code comment} (phone-home's own, when the binding marks them).
+   */
+  public synchronized boolean commitsSinceZeroizeAllCommented(String comment) {
+    List<VcOperation> commits = configurationCommitsSinceZeroize();
+    return !commits.isEmpty() && commits.stream().allMatch(op -> op.detail().contains("comment=" + comment));
+  }
+
+  private static String commented(@Nullable String comment) {
+    return comment == null ? "" : " comment=" + comment;
   }
 
   /** The configuration commits (and role pin changes) since the last zeroize, oldest first. */

@@ -59,10 +59,10 @@ class InstallOrderTest {
     h.run();
 
     assertThat(h.model.operationSummaries("pin-roles", "install-image", "unpin-roles", "commit"))
-        .first().isEqualTo("pin-roles primary=1 backup=0");
+        .first().isEqualTo("pin-roles primary=1 backup=0 comment=phone-home"); // phone-home's commits say so
     assertThat(h.model.operationSummaries("pin-roles", "install-image", "unpin-roles", "commit"))
         .containsSubsequence("install-image member=1 path=/var/tmp/" + Harness.IMAGE_NAME + " version=" + NEW,
-            "unpin-roles", "commit");
+            "unpin-roles comment=phone-home", "commit comment=phone-home");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.phonehome.phc.testkit.engine.Harness.PHS1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.phonehome.phc.api.Bytes;
 import dev.phonehome.phc.api.device.StartConditions.VcpKind;
 import dev.phonehome.phc.api.device.SyslogSeverity;
 import dev.phonehome.phc.api.model.ConfigurationHandling;
@@ -13,7 +14,9 @@ import dev.phonehome.phc.api.model.ProvisioningMode;
 import dev.phonehome.phc.api.model.VirtualChassisTopology;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
 import dev.phonehome.phc.core.client.StartConditionsNotMetException;
+import dev.phonehome.phc.testkit.vc.SimulatedCrash;
 import dev.phonehome.phc.testkit.vc.VcFault;
+import dev.phonehome.phc.testkit.vc.VirtualChassisModel;
 import dev.phonehome.phc.testkit.vc.VirtualChassisModel.VcpCable;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -116,6 +119,87 @@ class StartConditionsTest {
     assertThat(h.crashes).isEqualTo(1);
     assertThat(h.model.factoryDefaultConfiguration()).isFalse();
     assertThat(result.failedMembers()).isEmpty();
+  }
+
+  /**
+   * The wedge the Junos fault schedules pointed at: every saved copy is lost (here: corrupt, and the recovering
+   * process dies right after moving both aside), but the configuration already holds phone-home's own commits.
+   * Refusing to start because of them would leave the VC stuck for good; the run restarts from the beginning and
+   * says so once.
+   */
+  @Test
+  void aRunWhoseStateIsLostAfterItsOwnCommitsRestartsInsteadOfRefusing() throws Exception {
+    Harness h = vc(3);
+    h.model.inject(new VcFault.CrashAfter("pin-roles", 1));
+    assertThatThrownBy(() -> h.engine().run()).isInstanceOf(SimulatedCrash.class);
+    for (int id : List.of(0, 1)) {
+      assertThat(h.model.storedState(id)).isPresent();
+      h.model.writeMemberFile(id, VirtualChassisModel.STATE_PATH, Bytes.utf8("phc-state 2 generation=9 garbage"));
+    }
+    h.model.inject(new VcFault.CrashAfter("move-state-aside", 2));
+    assertThatThrownBy(() -> h.engine().run()).isInstanceOf(SimulatedCrash.class);
+    assertThat(h.model.storedState(0)).isEmpty();
+    assertThat(h.model.storedState(1)).isEmpty();
+    assertThat(h.model.factoryDefaultConfiguration()).isFalse();
+    assertThat(h.device.startConditions().changedByPhoneHomeOnly()).isTrue();
+
+    PhoneHomeResult result = h.run();
+
+    assertThat(result.failedMembers()).isEmpty();
+    assertThat(h.model.pins()).isEmpty();
+    assertThat(h.transport.reportsTo(PHS1)).filteredOn(r -> r.type().equals(ProgressType.BOOTSTRAP_WARNING))
+        .extracting(ProgressReport::message)
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("no saved phone-home state on any member, but the configuration holds phone-home's own commits")
+        .endsWith("the state of the run in progress is lost; restarting from the beginning");
+    assertThat(h.model.syslog()).anyMatch(l -> l.severity() == SyslogSeverity.WARNING
+        && l.message().contains("restarting from the beginning"));
+  }
+
+  /** An operator's commit next to phone-home's is still the operator's business: no restart, a refusal. */
+  @Test
+  void anOperatorsCommitOnTopOfPhoneHomesIsStillRefused() throws Exception {
+    Harness h = vc(3);
+    h.model.inject(new VcFault.CrashAfter("pin-roles", 1));
+    assertThatThrownBy(() -> h.engine().run()).isInstanceOf(SimulatedCrash.class);
+    h.model.clearState();
+    h.model.loadConfiguration(Harness.CONFIG, ConfigurationHandling.MERGE);
+    h.model.commitConfiguration();
+
+    assertThat(h.device.startConditions().changedByPhoneHomeOnly()).isFalse();
+    assertThatThrownBy(h::run).isInstanceOf(StartConditionsNotMetException.class)
+        .hasMessageContaining("the configuration is not the factory default (2 configuration commit(s)");
+  }
+
+  /**
+   * After a power cut the member holding the saved state may boot later than the one that takes the primary
+   * role. The engine does not start afresh (nor refuse because of its own commits): it waits for the members the
+   * VC lists as absent, reads their copies, linecards included, and resumes the same run.
+   */
+  @Test
+  void theStateOnMembersThatAreStillBootingIsWaitedForAndReadFromALinecard() throws Exception {
+    Harness h = vc(3);
+    h.model.inject(new VcFault.CrashAfter("unpin-roles", 1)); // every member upgraded, pins made and undone
+    assertThatThrownBy(() -> h.engine().run()).isInstanceOf(SimulatedCrash.class);
+    List<Integer> holders = new java.util.ArrayList<>();
+    for (int id : List.of(0, 1, 2)) {
+      if (h.model.storedState(id).isPresent()) {
+        holders.add(id);
+      }
+    }
+    assertThat(holders).hasSize(2);
+    h.model.reboot(holders); // the one without a copy takes the primary role alone
+    assertThat(h.device.members()).filteredOn(m -> m.isPresent()).singleElement()
+        .satisfies(m -> assertThat(holders).doesNotContain(m.memberId()));
+
+    PhoneHomeResult result = h.run();
+
+    assertThat(result.failedMembers()).isEmpty();
+    assertThat(h.crashes).isZero();
+    assertThat(h.events).anyMatch(e -> e.startsWith("resumed "));
+    assertThat(h.transport.reportsTo(PHS1)).noneMatch(r -> r.type().equals(ProgressType.BOOTSTRAP_WARNING));
+    assertThat(h.model.operationSummaries("commit")).hasSize(1);
+    assertThat(h.device.callSummaries("load-state")).isNotEmpty();
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.phonehome.phc.api.device.DeviceOperations;
 import dev.phonehome.phc.api.device.ScriptPhase;
 import dev.phonehome.phc.api.device.ScriptResult;
 import dev.phonehome.phc.api.device.StagedImage;
+import dev.phonehome.phc.api.device.StartConditions;
 import dev.phonehome.phc.api.device.SyslogSeverity;
 import dev.phonehome.phc.api.model.BootImage;
 import dev.phonehome.phc.api.model.BootstrapRequest;
@@ -120,8 +121,15 @@ public final class Engine {
   /** Runs the process to completion; see {@code PhoneHomeClient.run()}. */
   public PhoneHomeResult run() throws InterruptedException {
     EngineState s = loadStateWhenReachable();
+    StartConditionsRead conditions = null;
     if (s == null) {
-      String overridden = checkStartConditions();
+      conditions = readStartConditions();
+      if (conditions.value() != null && conditions.value().changedByPhoneHomeOnly()) {
+        s = stateOfTheRunInProgress(conditions.value());
+      }
+    }
+    if (s == null) {
+      String overridden = checkStartConditions(conditions);
       s = fresh();
       if (overridden != null) {
         s.pendingWarnings.add(overridden);
@@ -205,16 +213,9 @@ public final class Engine {
    * @return null when they hold; the warning to report when they do not and the operator overrode the check
    * @throws StartConditionsNotMetException when they do not hold and nobody overrode the check
    */
-  private @Nullable String checkStartConditions() {
-    List<String> problems;
-    try {
-      problems = StartConditionCheck.problems(device.startConditions(), device.members());
-    } catch (PhcDeviceException e) {
-      if (e.sessionLost()) {
-        throw e;
-      }
-      problems = List.of("the start conditions cannot be read from the device: " + e.getMessage());
-    }
+  private @Nullable String checkStartConditions(StartConditionsRead conditions) {
+    List<String> problems = conditions.value() == null ? List.of(conditions.problem())
+        : StartConditionCheck.problems(conditions.value(), device.members());
     if (problems.isEmpty()) {
       return null;
     }
@@ -241,6 +242,70 @@ public final class Engine {
       log.debug("syslog failed: {}", e.getMessage());
     }
     return warning;
+  }
+
+  /** The start conditions as read from the device, or why they could not be read. */
+  private record StartConditionsRead(@Nullable StartConditions value, @Nullable String problem) {}
+
+  private StartConditionsRead readStartConditions() {
+    try {
+      return new StartConditionsRead(device.startConditions(), null);
+    } catch (PhcDeviceException e) {
+      if (e.sessionLost()) {
+        throw e;
+      }
+      return new StartConditionsRead(null, "the start conditions cannot be read from the device: " + e.getMessage());
+    }
+  }
+
+  /**
+   * No member holds a saved state, yet the configuration carries phone-home's own commits: a run was in progress
+   * (it pinned the roles or committed the configuration) and its state is somewhere the engine cannot see, or
+   * gone. After a power loss the member holding the newest copy may boot later than the one that took the
+   * primary role, so the engine first waits (bounded by the member-detection timeout) for the members the VC
+   * lists as not present and reads again. When no copy turns up, it restarts the run from the beginning, the
+   * safe point (discovery skips what is done), and says so once as {@code bootstrap-warning}: refusing to start
+   * because of its own commits would leave the VC stuck for good.
+   *
+   * @return the state found, or a fresh state marked restarted
+   */
+  private EngineState stateOfTheRunInProgress(StartConditions conditions) throws InterruptedException {
+    Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    boolean told = false;
+    while (true) {
+      List<Integer> absent = new ArrayList<>();
+      for (VcMember m : device.members()) {
+        if (!m.isPresent()) {
+          absent.add(m.memberId());
+        }
+      }
+      if (absent.isEmpty() || !c.clock().instant().isBefore(deadline)) {
+        break;
+      }
+      if (!told) {
+        log.info("no saved phone-home state on the present members, but phone-home's commits are on the device;"
+            + " waiting up to {} for members {}, which may hold it", c.memberDetectionTimeout(), absent);
+        told = true;
+      }
+      c.sleeper().sleep(c.detectionPollInterval());
+      EngineState found = loadStateWhenReachable();
+      if (found != null) {
+        return found;
+      }
+    }
+    EngineState s = fresh();
+    s.restarted = true;
+    String warning = "no saved phone-home state on any member, but the configuration holds phone-home's own commits ("
+        + conditions.configurationNote() + "): the state of the run in progress is lost; restarting from the"
+        + " beginning";
+    log.warn("{}", warning);
+    try {
+      device.syslog(SyslogSeverity.WARNING, "phone-home: " + warning);
+    } catch (PhcDeviceException e) {
+      log.debug("syslog failed: {}", e.getMessage());
+    }
+    s.pendingWarnings.add(warning);
+    return s;
   }
 
   // ------------------------------------------------------------------------------------------ the steps
