@@ -1391,16 +1391,18 @@ public final class Engine {
         warnings.add(quarantine(copy, e.getMessage()));
         continue;
       }
-      if (best == null || decoded.generation > best.generation) {
+      if (best == null || newer(decoded, best)) {
         if (best != null) {
-          log.info("the state on {} (generation {}) is older than the one on {} (generation {}); the newer wins",
-              bestCopy.location(), best.generation, copy.location(), decoded.generation);
+          log.info("the state on {} (run {}, generation {}) is older than the one on {} (run {}, generation {});"
+              + " the newer wins", bestCopy.location(), best.runId, best.generation, copy.location(), decoded.runId,
+              decoded.generation);
         }
         best = decoded;
         bestCopy = copy;
-      } else if (decoded.generation < best.generation) {
-        log.info("the state on {} (generation {}) is older than the one on {} (generation {}); the newer wins",
-            copy.location(), decoded.generation, bestCopy.location(), best.generation);
+      } else if (newer(best, decoded)) {
+        log.info("the state on {} (run {}, generation {}) is older than the one on {} (run {}, generation {}); the"
+            + " newer wins", copy.location(), decoded.runId, decoded.generation, bestCopy.location(), best.runId,
+            best.generation);
       }
     }
     EngineState s;
@@ -1417,6 +1419,20 @@ public final class Engine {
     // Whatever was saved is durable: its notifications may go on the wire.
     durableSequence = s.nextSequence - 1;
     return s;
+  }
+
+  /**
+   * Whether {@code a} is newer than {@code b}: within one run the higher generation; between two runs the one
+   * started later. A run restarted from the beginning (its state was lost, or a power loss left it out of sight)
+   * starts its generations again from 1, while a copy of the run it replaced may come back later on a member that
+   * was absent, with a higher generation: the replaced run must not be resumed.
+   */
+  private static boolean newer(EngineState a, EngineState b) {
+    if (!Objects.equals(a.runId, b.runId) && a.startedAt != null && b.startedAt != null
+        && !a.startedAt.equals(b.startedAt)) {
+      return a.startedAt.isAfter(b.startedAt);
+    }
+    return a.generation > b.generation;
   }
 
   /** Moves a copy that does not verify aside and says so (syslog and the bootstrap-warning text). */
