@@ -463,9 +463,8 @@ public final class FakePhoneHomeServer implements AutoCloseable {
       } else if (answer instanceof FakeAnswer.Bootstrap a) {
         LoopbackJetty.write(serve(request, a.information()), resp, callback);
       } else if (answer instanceof FakeAnswer.HttpError e) {
-        LoopbackJetty.write(ServerResponse.restconfError(e.status(), encodingOf(request), e.status() >= 500
-            ? "operation-failed" : "invalid-value", "FakeAnswer.HttpError(" + e.status() + ")"),
-            resp, callback);
+        LoopbackJetty.write(ServerResponse.restconfError(e.status(), encodingOf(request), errorTag(e.status()),
+            "FakeAnswer.HttpError(" + e.status() + ")"), resp, callback);
       } else if (answer instanceof FakeAnswer.CloseConnection) {
         endPoint.close();
         callback.failed(new IOException("FakeAnswer.CloseConnection"));
@@ -734,5 +733,16 @@ public final class FakePhoneHomeServer implements AutoCloseable {
     public FeedPage feed(FeedCursor after, int limit) {
       return delegate.feed(after, limit);
     }
+  }
+  /** The RESTCONF error-tag RFC 8040 section 7 pairs with a status code (the first listed when several are). */
+  static String errorTag(int status) {
+    return switch (status) {
+      case 401, 403 -> "access-denied";
+      case 405, 501 -> "operation-not-supported";
+      case 409 -> "resource-denied";
+      case 412 -> "operation-failed";
+      case 413 -> "too-big";
+      default -> status >= 500 ? "operation-failed" : "invalid-value";
+    };
   }
 }

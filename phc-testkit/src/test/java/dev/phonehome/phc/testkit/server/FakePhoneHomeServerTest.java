@@ -15,6 +15,7 @@ import dev.phonehome.phc.core.internal.codec.CodecLimits;
 import dev.phonehome.phc.core.internal.codec.JuniperXmlCodec;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Credentials;
 import okhttp3.MediaType;
@@ -118,6 +119,20 @@ class FakePhoneHomeServerTest {
     try (Response r = get(phs, client(phs))) {
       assertThat(r.code()).isEqualTo(500);
       assertThat(r.body().string()).contains("operation-failed");
+    }
+  }
+
+  @Test
+  void httpErrorCarriesTheErrorTagRfc8040PairsWithItsStatus(FakePhoneHomeServer phs) throws Exception {
+    Map<Integer, String> expected = Map.of(400, "invalid-value", 401, "access-denied", 403, "access-denied",
+        404, "invalid-value", 405, "operation-not-supported", 409, "resource-denied", 413, "too-big",
+        501, "operation-not-supported", 503, "operation-failed");
+    for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(expected).entrySet()) {
+      phs.enqueue(FakeAnswer.httpError(e.getKey()));
+      try (Response r = get(phs, client(phs))) {
+        assertThat(r.code()).isEqualTo(e.getKey());
+        assertThat(r.body().string()).as("status %s", e.getKey()).contains(e.getValue());
+      }
     }
   }
 
