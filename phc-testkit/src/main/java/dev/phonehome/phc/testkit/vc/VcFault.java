@@ -72,4 +72,18 @@ public sealed interface VcFault {
       }
     }
   }
+  /**
+   * The whole VC loses power ({@link VirtualChassisModel#powerLoss()}) at operation {@code operation}'s
+   * {@code occurrence}-th call (1-based): before it takes effect, or ({@code after}) right after. The phone-home
+   * process dies with it (the operation throws {@link SimulatedCrash}); a state file being written keeps what was
+   * written so far (half of it), as with a crash at {@code write-member-file}.
+   */
+  record PowerLoss(String operation, int occurrence, boolean after) implements VcFault {
+    public PowerLoss {
+      Objects.requireNonNull(operation, "operation");
+      if (occurrence < 1) {
+        throw new IllegalArgumentException("occurrence is 1-based, was " + occurrence);
+      }
+    }
+  }
 }

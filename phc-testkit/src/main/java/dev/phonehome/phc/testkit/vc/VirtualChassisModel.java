@@ -1118,6 +1118,12 @@ public final class VirtualChassisModel {
         log("crash", "after=" + operation + " occurrence=" + n);
         throw new SimulatedCrash("simulated crash after " + operation + " #" + n + " took effect");
       }
+      if (slot.fault instanceof VcFault.PowerLoss p && p.after() && p.operation().equals(operation)
+          && p.occurrence() == n) {
+        it.remove();
+        powerLoss();
+        throw new SimulatedCrash("simulated power loss after " + operation + " #" + n + " took effect");
+      }
     }
   }
 
@@ -1129,6 +1135,12 @@ public final class VirtualChassisModel {
         it.remove();
         log("crash", "at=" + operation + " occurrence=" + n);
         throw new SimulatedCrash("simulated crash at " + operation + " #" + n);
+      }
+      if (slot.fault instanceof VcFault.PowerLoss p && !p.after() && p.operation().equals(operation)
+          && p.occurrence() == n) {
+        it.remove();
+        powerLoss();
+        throw new SimulatedCrash("simulated power loss at " + operation + " #" + n);
       }
     }
   }

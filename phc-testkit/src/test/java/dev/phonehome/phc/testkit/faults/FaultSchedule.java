@@ -35,6 +35,14 @@ record FaultSchedule(List<Fault> faults, Fault.Recovery recovery, long seed) {
       }
     }
 
+    /** The whole VC loses power at a device operation (the process dies with it): before or after it takes effect. */
+    record PowerLoss(String operation, boolean after, int permille) implements Fault {
+      @Override
+      public String toString() {
+        return "power loss " + (after ? "after " : "at ") + operation + "@" + permille + "‰";
+      }
+    }
+
     /** Something happens to one HTTP call to the phone-home server. */
     record Transport(TransportFault kind, int permille) implements Fault {
       @Override
@@ -59,6 +67,11 @@ record FaultSchedule(List<Fault> faults, Fault.Recovery recovery, long seed) {
         int n = FaultInvariants.occurrence(cleanCounts.getOrDefault(d.operation(), 0), d.permille());
         if (n > 0) {
           world.model.inject(d.after() ? new VcFault.CrashAfter(d.operation(), n) : new VcFault.CrashAt(d.operation(), n));
+        }
+      } else if (f instanceof Fault.PowerLoss p) {
+        int n = FaultInvariants.occurrence(cleanCounts.getOrDefault(p.operation(), 0), p.permille());
+        if (n > 0) {
+          world.model.inject(new VcFault.PowerLoss(p.operation(), n, p.after()));
         }
       } else if (f instanceof Fault.Transport t) {
         int n = FaultInvariants.occurrence(cleanCounts.getOrDefault("phs-call", 0), t.permille());

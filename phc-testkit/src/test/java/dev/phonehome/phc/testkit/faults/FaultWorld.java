@@ -198,6 +198,11 @@ final class FaultWorld {
     }
   }
 
+  /** How many times the whole VC lost power (a fault of the schedule). */
+  long powerLosses() {
+    return crashes.stream().filter(c -> c.startsWith("simulated power loss")).count();
+  }
+
   /** See {@link FaultInvariants.StateFileWatch}. */
   void checkStateFiles(String when) {
     stateFiles.check(when);

@@ -109,6 +109,8 @@ public final class Engine {
   private final DeviceOperations device;
   private final PhoneHomeEventListener listener;
   private boolean primaryRebooted;
+  /** Old primaries this process rebooted once more on resuming (see detectPrimary): never twice per process. */
+  private final java.util.Set<Integer> rebootedOnResume = new java.util.HashSet<>();
   /** The highest notification sequence held by a saved state: only those may go on the wire. */
   private long durableSequence;
 
@@ -502,12 +504,20 @@ public final class Engine {
   private Step pinRoles(EngineState s) throws InterruptedException {
     List<VcMember> found = members();
     Optional<VcMember> primary = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.PRIMARY).findFirst();
-    Optional<VcMember> backup = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.BACKUP).findFirst();
-    if (primary.isPresent() && backup.isPresent()) {
+    // A VC that re-formed a moment ago (a power loss, say while the pins were being made) has its members back
+    // as linecards and elects a backup a little later: wait for it (bounded) rather than go on without pins.
+    Integer backup = primary.isPresent() ? awaitBackup(s, primary.get().memberId()) : null;
+    if (primary.isPresent() && backup != null) {
       s.pinnedPrimary = primary.get().memberId();
-      s.pinnedBackup = backup.get().memberId();
+      s.pinnedBackup = backup;
       checkpoint(s);
-      device.pinRoles(primary.get().memberId(), backup.get().memberId());
+      device.pinRoles(primary.get().memberId(), backup);
+    } else if (s.pinnedPrimary != null) {
+      // Saved by an earlier attempt that did not get to pin (the process died first): nothing is pinned.
+      log.info("roles not pinned: no backup (primary {}); forgetting the pins planned before", primary.map(
+          VcMember::memberId).orElse(null));
+      s.pinnedPrimary = null;
+      s.pinnedBackup = null;
     }
     return Step.STAGE_IMAGE;
   }
@@ -773,6 +783,18 @@ public final class Engine {
             && !Objects.equals(v.version(), s.targetVersion)) {
           log.info("the primary (member {}) has not rebooted yet: rebooting it now", p.memberId);
           return rebootPrimary(s);
+        }
+        if (v != null && v.isPresent() && !Objects.equals(v.version(), s.targetVersion)
+            && rebootedOnResume.add(p.memberId)) {
+          // The state says "the primary reboots now" but the process died before the reboot, and the VC re-formed
+          // meanwhile (a power loss): the old primary is up in another role on the old software, with its image
+          // installed and never booted. Whether it rebooted and came back on the old software cannot be told
+          // from here; one more reboot (once per process, and it is not the member this engine runs on) settles it.
+          log.info("the old primary (member {}) is up as {} on {}, not {}: it may never have rebooted; rebooting it",
+              p.memberId, v.role(), v.version(), s.targetVersion);
+          s.detectDeadline = c.clock().instant().plus(c.memberDetectionTimeout());
+          checkpoint(s);
+          device.reboot(List.of(p.memberId));
         }
       } catch (PhcDeviceException e) {
         if (!e.sessionLost()) {
