@@ -332,6 +332,40 @@ class JunosDeviceOperationsOverNetconfTest {
     assertThat(clock.totalSlept()).as("no retries").isZero();
   }
 
+  /**
+   * Found when the Junos fault schedules ran on a loaded machine: authentication that gets no answer in time was
+   * reported as "host key not accepted or credentials refused" (fatal) and ended the run. A timeout is not a
+   * refusal: it is reported as a lost session, which the engine waits out (bounded) like a rebooting device.
+   */
+  @Test
+  void anAuthenticationThatGetsNoAnswerInTimeIsALostSessionNotARefusal() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    org.apache.sshd.server.SshServer server = org.apache.sshd.server.SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider());
+    server.setPasswordAuthenticator((user, password, session) -> {
+      try {
+        release.await(30, java.util.concurrent.TimeUnit.SECONDS); // answers only once the test is over
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    });
+    server.start();
+    try {
+      JunosDeviceOperations o = ops(JunosDeviceOperations.builder().host("127.0.0.1").port(server.getPort())
+          .password("lab", "lab123").hostKeyVerification(HostKeyVerification.acceptAnyForLabUseOnly())
+          .clock(clock).sleeper(clock).connectTimeout(Duration.ofMillis(500)).reconnectTimeout(Duration.ofSeconds(5)));
+      assertThatThrownBy(o::members).isInstanceOf(PhcDeviceException.class)
+          .hasMessageContaining("SSH authentication with 127.0.0.1:" + server.getPort() + " got no answer within")
+          .matches(e -> ((PhcDeviceException) e).sessionLost(), "a lost session");
+    } finally {
+      release.countDown();
+      server.stop(true);
+    }
+  }
+
   @Test
   void aWrongPasswordIsRefused() throws Exception {
     SimulatedJunosDevice d = device(SimulatedJunosDevice.builder(fourMemberVc()));

@@ -128,6 +128,11 @@ public final class NetconfSession implements AutoCloseable {
       try {
         ssh.auth().verify(target.connectTimeout());
       } catch (IOException | RuntimeException e) {
+        if (timedOut(e)) {
+          // No answer in time (a device busy booting, a loaded host): not a refusal, so worth trying again.
+          throw new PhcDeviceException("connect", null, "SSH authentication with " + target.host() + ":"
+              + target.port() + " got no answer within " + target.connectTimeout() + ": " + e.getMessage(), true, e);
+        }
         // a rejected host key or rejected credentials: retrying will not help
         throw new PhcDeviceException("connect", null, "SSH authentication with " + target.host() + ":" + target.port()
             + " failed (host key not accepted or credentials refused): " + e.getMessage(), false, e);
@@ -147,6 +152,17 @@ public final class NetconfSession implements AutoCloseable {
           "cannot open a NETCONF session to " + target.host() + ":" + target.port() + ": " + e.getMessage(),
           true, e);
     }
+  }
+
+  /** Whether {@code e} (or a cause) is a timeout rather than an answer. */
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException
+          || t instanceof java.nio.channels.InterruptedByTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void hello(boolean offerBase11, Duration timeout) throws IOException {
