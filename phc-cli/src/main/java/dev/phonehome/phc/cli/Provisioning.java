@@ -9,6 +9,7 @@ import dev.phonehome.phc.core.client.StartConditionsNotMetException;
 import dev.phonehome.phc.core.client.MemberOutcome;
 import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
+import dev.phonehome.phc.core.client.RefusedNotification;
 import dev.phonehome.phc.junos.HostKeyVerification;
 import dev.phonehome.phc.junos.JunosDeviceOperations;
 import java.io.IOException;
@@ -93,6 +94,18 @@ final class Provisioning {
       }
       out.println("Provisioned from " + result.provisioningServer()
           + (result.failedMembers().isEmpty() ? "" : " with " + result.failedMembers().size() + " failed member(s)"));
+      // What went wrong on the way, so that an operator does not have to dig in the log: servers that failed
+      // before one provisioned the VC, and notifications the server did not take.
+      result.lastErrors().forEach((server, error) -> out.println("  server " + server + " failed: " + error));
+      for (RefusedNotification n : result.notificationsRefused()) {
+        out.println("  notification " + n.report().type().name() + " refused by " + n.server()
+            + (n.httpStatus() == RefusedNotification.WITHHELD ? " (withheld: server not trusted)"
+                : " (HTTP " + n.httpStatus() + (n.serverMessage() == null ? "" : ": " + n.serverMessage()) + ")"));
+      }
+      if (!result.notificationsQueued().isEmpty()) {
+        out.println("  " + result.notificationsQueued().size() + " notification(s) not delivered yet (kept in the"
+            + " state on the VC; the next run delivers them)");
+      }
       out.flush();
       return ExitCodes.OK;
     } catch (BootstrapFailedException e) {

@@ -57,6 +57,41 @@ class ProvisionCommandTest {
   }
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aServerThatFailedBeforeAnotherProvisionedTheVcIsNamedWithItsError() throws Exception {
+    TestPki pki = TestPki.create();
+    VirtualChassisModel vc = VirtualChassisModel.builder().clock(Clock.systemUTC())
+        .member(0, "PE3714100218", "ex4300-48p", "21.4R3.15").primary(0).build();
+    InMemoryProvisioningRecords records = new InMemoryProvisioningRecords();
+    records.put("PE3714100218", OnboardingInformation.builder()
+        .configuration(Bytes.utf8("<configuration><system><host-name>second</host-name></system></configuration>"))
+        .build());
+    int deadPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      deadPort = s.getLocalPort(); // closed again at once: connecting to it is refused
+    }
+    try (SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).start();
+        PhoneHomeServer phs = PhoneHomeServer.builder().records(records).sslContext(pki.serverSslContext())
+            .bind("127.0.0.1", 0).build().start()) {
+      Path ca = Files.writeString(tmp.resolve("ca.pem"), pki.tlsCaPem());
+      Path pw = Files.writeString(tmp.resolve("pw"), device.password() + "\n");
+      Path knownHosts = Files.writeString(tmp.resolve("known_hosts"),
+          "[" + device.host() + "]:" + device.port() + " " + PublicKeyEntry.toString(device.hostKey()) + "\n");
+      String dead = "https://127.0.0.1:" + deadPort;
+
+      CliRun r = CliRun.of("provision", "--host", device.host(), "--port", String.valueOf(device.port()),
+          "--user", device.username(), "--password-file", pw.toString(), "--known-hosts", knownHosts.toString(),
+          "--phs", dead, "--phs", phs.url().toString(), "--ca-file", ca.toString(), "--rounds", "1");
+
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      assertThat(r.out()).contains("Provisioned from " + phs.url().toString().replaceAll("/$", ""));
+      assertThat(r.out().lines().filter(l -> l.startsWith("  server " + dead)).toList()).singleElement()
+          .asString().contains(" failed: ").containsIgnoringCase("connect");
+      assertThat(r.out()).doesNotContain("refused by", "not delivered yet");
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void rfc8572AgentAuthenticatesWithTheActivationCodeFromAFile() throws Exception {
     TestPki pki = TestPki.create();
     VirtualChassisModel vc = VirtualChassisModel.builder().clock(Clock.systemUTC())
