@@ -750,8 +750,8 @@ public final class Engine {
         return null;
       }
       if (!c.clock().instant().isBefore(deadline)) {
-        log.warn("no member took the backup role within {}: rebooting the primary (member {}) with its state on "
-            + "itself only", c.memberDetectionTimeout(), primaryId);
+        log.warn("no member took the backup role within {} (primary: member {}); going on without one",
+            c.memberDetectionTimeout(), primaryId);
         return null;
       }
       checkDeadline(s);
