@@ -31,6 +31,13 @@ public final class NetconfFraming {
     byte[] body = message.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 16);
     if (mode == Mode.END_OF_MESSAGE) {
+      // RFC 6242 section 4.3: the delimiter cannot be escaped, so a message that holds it (or whose end forms it
+      // with the delimiter's start) would desynchronise the session. No well-formed XML does; refuse loudly.
+      String delimiter = END_OF_MESSAGE;
+      if ((message + delimiter).indexOf(delimiter) < message.length()) {
+        throw new IllegalArgumentException("the message holds the NETCONF 1.0 end-of-message delimiter " + delimiter
+            + " (or ends with its start); it cannot be framed without NETCONF 1.1 chunked framing");
+      }
       out.writeBytes(body);
       out.writeBytes(EOM);
     } else {
