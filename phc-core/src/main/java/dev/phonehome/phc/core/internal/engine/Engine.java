@@ -844,6 +844,9 @@ public final class Engine {
     Instant deadline = s.detectDeadline != null ? s.detectDeadline : c.clock().instant().plus(c.memberDetectionTimeout());
     boolean anyFailed = false;
     while (!waiting.isEmpty()) {
+      // Read before the look at the members: a member that is back by the time of the last look counts, however
+      // long the look took (a slow device, or other engines moving a shared clock meanwhile).
+      boolean expired = !c.clock().instant().isBefore(deadline);
       Map<Integer, VcMember> now;
       try {
         now = byId(members());
@@ -881,7 +884,7 @@ public final class Engine {
       if (waiting.isEmpty()) {
         break;
       }
-      if (!c.clock().instant().isBefore(deadline)) {
+      if (expired) {
         for (PlannedMember m : waiting) {
           m.progress = MemberProgress.DETECTION_FAILED;
           anyFailed = true;
