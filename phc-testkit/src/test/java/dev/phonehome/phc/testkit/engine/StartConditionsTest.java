@@ -18,7 +18,9 @@ import dev.phonehome.phc.testkit.vc.SimulatedCrash;
 import dev.phonehome.phc.testkit.vc.VcFault;
 import dev.phonehome.phc.testkit.vc.VirtualChassisModel;
 import dev.phonehome.phc.testkit.vc.VirtualChassisModel.VcpCable;
+import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -149,7 +151,7 @@ class StartConditionsTest {
     assertThat(h.model.pins()).isEmpty();
     assertThat(h.transport.reportsTo(PHS1)).filteredOn(r -> r.type().equals(ProgressType.BOOTSTRAP_WARNING))
         .extracting(ProgressReport::message)
-        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .singleElement(InstanceOfAssertFactories.STRING)
         .startsWith("no saved phone-home state on any member, but the configuration holds phone-home's own commits")
         .endsWith("the state of the run in progress is lost; restarting from the beginning");
     assertThat(h.model.syslog()).anyMatch(l -> l.severity() == SyslogSeverity.WARNING
@@ -181,7 +183,7 @@ class StartConditionsTest {
     Harness h = vc(3);
     h.model.inject(new VcFault.CrashAfter("unpin-roles", 1)); // every member upgraded, pins made and undone
     assertThatThrownBy(() -> h.engine().run()).isInstanceOf(SimulatedCrash.class);
-    List<Integer> holders = new java.util.ArrayList<>();
+    List<Integer> holders = new ArrayList<>();
     for (int id : List.of(0, 1, 2)) {
       if (h.model.storedState(id).isPresent()) {
         holders.add(id);

@@ -110,7 +110,7 @@ public final class Engine {
   private final PhoneHomeEventListener listener;
   private boolean primaryRebooted;
   /** Old primaries this process rebooted once more on resuming (see detectPrimary): never twice per process. */
-  private final java.util.Set<Integer> rebootedOnResume = new java.util.HashSet<>();
+  private final Set<Integer> rebootedOnResume = new HashSet<>();
   /** The highest notification sequence held by a saved state: only those may go on the wire. */
   private long durableSequence;
 
