@@ -10,9 +10,12 @@ import dev.phonehome.phc.core.server.PhoneHomeServer;
 import dev.phonehome.phc.testkit.junos.SimulatedJunosDevice;
 import dev.phonehome.phc.testkit.pki.TestPki;
 import dev.phonehome.phc.testkit.vc.VirtualChassisModel;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Test;
@@ -38,14 +41,7 @@ class ProvisionCommandTest {
     try (SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).start();
         PhoneHomeServer phs = PhoneHomeServer.builder().records(records).sslContext(pki.serverSslContext())
             .bind("127.0.0.1", 0).build().start()) {
-      Path ca = Files.writeString(tmp.resolve("ca.pem"), pki.tlsCaPem());
-      Path pw = Files.writeString(tmp.resolve("pw"), device.password() + "\n");
-      Path knownHosts = Files.writeString(tmp.resolve("known_hosts"),
-          "[" + device.host() + "]:" + device.port() + " " + PublicKeyEntry.toString(device.hostKey()) + "\n");
-
-      CliRun r = CliRun.of("provision", "--host", device.host(), "--port", String.valueOf(device.port()),
-          "--user", device.username(), "--password-file", pw.toString(), "--known-hosts", knownHosts.toString(),
-          "--phs", phs.url().toString(), "--ca-file", ca.toString(), "--rounds", "1");
+      CliRun r = provision(pki, device, "--phs", phs.url().toString());
 
       assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
       assertThat(r.out()).contains("bootstrap-complete", "Provisioned from https://127.0.0.1:");
@@ -55,6 +51,7 @@ class ProvisionCommandTest {
           .contains("agent-vc");
     }
   }
+
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aServerThatFailedBeforeAnotherProvisionedTheVcIsNamedWithItsError() throws Exception {
@@ -72,15 +69,9 @@ class ProvisionCommandTest {
     try (SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).start();
         PhoneHomeServer phs = PhoneHomeServer.builder().records(records).sslContext(pki.serverSslContext())
             .bind("127.0.0.1", 0).build().start()) {
-      Path ca = Files.writeString(tmp.resolve("ca.pem"), pki.tlsCaPem());
-      Path pw = Files.writeString(tmp.resolve("pw"), device.password() + "\n");
-      Path knownHosts = Files.writeString(tmp.resolve("known_hosts"),
-          "[" + device.host() + "]:" + device.port() + " " + PublicKeyEntry.toString(device.hostKey()) + "\n");
       String dead = "https://127.0.0.1:" + deadPort;
 
-      CliRun r = CliRun.of("provision", "--host", device.host(), "--port", String.valueOf(device.port()),
-          "--user", device.username(), "--password-file", pw.toString(), "--known-hosts", knownHosts.toString(),
-          "--phs", dead, "--phs", phs.url().toString(), "--ca-file", ca.toString(), "--rounds", "1");
+      CliRun r = provision(pki, device, "--phs", dead, "--phs", phs.url().toString());
 
       assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
       assertThat(r.out()).contains("Provisioned from " + phs.url().toString().replaceAll("/$", ""));
@@ -106,20 +97,29 @@ class ProvisionCommandTest {
             .authenticator(dev.phonehome.phc.core.server.DeviceAuthentication.builder().deviceSecrets(
                 dev.phonehome.phc.core.server.DeviceSecrets.of(java.util.Map.of("PE3714100218", "code 7Q2"))).build())
             .bind("127.0.0.1", 0).build().start()) {
-      Path ca = Files.writeString(tmp.resolve("ca.pem"), pki.tlsCaPem());
-      Path pw = Files.writeString(tmp.resolve("pw"), device.password() + "\n");
       Path code = Files.writeString(tmp.resolve("activation-code"), "code 7Q2\n");
-      Path knownHosts = Files.writeString(tmp.resolve("known_hosts"),
-          "[" + device.host() + "]:" + device.port() + " " + PublicKeyEntry.toString(device.hostKey()) + "\n");
 
-      CliRun r = CliRun.of("provision", "--host", device.host(), "--port", String.valueOf(device.port()),
-          "--user", device.username(), "--password-file", pw.toString(), "--known-hosts", knownHosts.toString(),
-          "--phs", phs.url().toString(), "--ca-file", ca.toString(), "--rounds", "1", "--dialect", "rfc8572",
+      CliRun r = provision(pki, device, "--phs", phs.url().toString(), "--dialect", "rfc8572",
           "--activation-code-file", code.toString());
 
       assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
       assertThat(phs.progress().status("PE3714100218").state()).isEqualTo(DeviceState.COMPLETE);
       assertThat(vc.committedConfiguration().get(vc.committedConfiguration().size() - 1).utf8()).contains("rfc-vc");
     }
+  }
+  /**
+   * Runs {@code phc provision} against the simulated device (password, pinned host key, the test CA, one round)
+   * with {@code more} arguments ({@code --phs} among them).
+   */
+  private CliRun provision(TestPki pki, SimulatedJunosDevice device, String... more) throws IOException {
+    Path ca = Files.writeString(tmp.resolve("ca.pem"), pki.tlsCaPem());
+    Path pw = Files.writeString(tmp.resolve("pw"), device.password() + "\n");
+    Path knownHosts = Files.writeString(tmp.resolve("known_hosts"),
+        "[" + device.host() + "]:" + device.port() + " " + PublicKeyEntry.toString(device.hostKey()) + "\n");
+    List<String> args = new ArrayList<>(List.of("provision", "--host", device.host(), "--port",
+        String.valueOf(device.port()), "--user", device.username(), "--password-file", pw.toString(),
+        "--known-hosts", knownHosts.toString(), "--ca-file", ca.toString(), "--rounds", "1"));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(new String[0]));
   }
 }
