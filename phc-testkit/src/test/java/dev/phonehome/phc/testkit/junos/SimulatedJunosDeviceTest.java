@@ -9,9 +9,11 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,13 +50,35 @@ class SimulatedJunosDeviceTest {
     final List<String> pending = new ArrayList<>();
 
     Raw() throws Exception {
-      session = ssh.connect(device.username(), device.host(), device.port()).verify(Duration.ofSeconds(10)).getClientSession();
-      session.addPasswordIdentity(device.password());
-      session.auth().verify(Duration.ofSeconds(10));
+      session = authenticatedSession();
       channel = session.createSubsystemChannel("netconf");
       channel.open().verify(Duration.ofSeconds(10));
       in = channel.getInvertedOut();
       out = channel.getInvertedIn();
+    }
+
+    /**
+     * A new SSH session, authenticated. An authentication that gets no answer within 10 s is tried once more on a
+     * new connection, as {@code NetconfSession} treats it (a lost session, not a refusal): about once in a few
+     * thousand runs the MINA client here waits for an answer that never comes (seen in CI and once in 400 local
+     * repetitions; never reproduced with MINA's debug log on). What these tests check starts after authentication.
+     */
+    private ClientSession authenticatedSession() throws Exception {
+      for (int attempt = 1; ; attempt++) {
+        ClientSession s = ssh.connect(device.username(), device.host(), device.port()).verify(Duration.ofSeconds(10))
+            .getClientSession();
+        s.addPasswordIdentity(device.password());
+        try {
+          s.auth().verify(Duration.ofSeconds(10));
+          return s;
+        } catch (SshException e) {
+          s.close(true);
+          if (attempt > 1 || !(e.getCause() instanceof TimeoutException)) {
+            throw e;
+          }
+          System.err.println("SSH authentication got no answer within 10 s; trying once more: " + e.getMessage());
+        }
+      }
     }
 
     void send(String xml) throws Exception {
