@@ -31,7 +31,12 @@ public record MemberOutcome(int memberId, String serialNumber, MemberRole initia
     /** Not detected within the member-detection timeout after its reboot. */
     DETECTION_FAILED,
     /** The process did not get to it. */
-    NOT_DONE
+    NOT_DONE,
+    /**
+     * Listed by the VC but not present when the process discovered the members, so not provisioned (table 1,
+     * default mode, provisions the members found). A failure: the VC does not run the target version everywhere.
+     */
+    NOT_PRESENT
   }
 
   public boolean succeeded() {

@@ -105,6 +105,48 @@ class TopologyRulesTest {
   }
 
   @Test
+  void minimumTopologyReportsTheMembersTheVcListsAsNotPresentAndListsThemInBootstrapComplete() throws Exception {
+    // Member 3 is listed by the VC but down (rebooting, and it never comes back): table 1 provisions those
+    // found; the run says what it left out rather than complete as if the whole VC were done.
+    Harness h = new Harness(Harness.members(4, 0, 1));
+    h.model.inject(new dev.phonehome.phc.testkit.vc.VcFault.MemberNeverReturns(3));
+    h.model.reboot(java.util.List.of(3));
+    h.transport.on(PHS1, Harness.onboarding(VirtualChassisTopology.minimum(ProvisioningMode.DEFAULT)));
+
+    PhoneHomeResult result = h.run();
+
+    assertThat(result.member(3).status()).isEqualTo(MemberOutcome.Status.NOT_PRESENT);
+    assertThat(result.failedMembers()).extracting(MemberOutcome::memberId).containsExactly(3);
+    assertThat(result.members()).filteredOn(m -> m.memberId() != 3).extracting(MemberOutcome::status)
+        .containsOnly(MemberOutcome.Status.UPGRADED);
+    assertThat(h.installs()).noneMatch(i -> i.contains("member=3"));
+    assertThat(h.transport.reportsTo(PHS1)).filteredOn(r -> r.type().equals(ProgressType.BOOTSTRAP_WARNING))
+        .extracting(ProgressReport::message)
+        .containsExactly("the Virtual Chassis lists members that are not present; they are not provisioned:"
+            + " member 3 (serial PE3)");
+    assertThat(h.transport.reportsTo(PHS1)).last().extracting(ProgressReport::message).asString()
+        .endsWith("failed members: member 3 (not present, not provisioned)");
+  }
+
+  @Test
+  void fullTopologyDefaultModeListsAnExpectedMemberThatIsNotPresentAsNotProvisioned() throws Exception {
+    Harness h = new Harness(Harness.members(3, 0, 1));
+    h.model.inject(new dev.phonehome.phc.testkit.vc.VcFault.MemberNeverReturns(2));
+    h.model.reboot(java.util.List.of(2));
+    h.transport.on(PHS1, Harness.onboarding(Harness.full(ProvisioningMode.DEFAULT, "PE0", "PE1", "PE2")));
+
+    PhoneHomeResult result = h.run();
+
+    assertThat(result.member(2).status()).isEqualTo(MemberOutcome.Status.NOT_PRESENT);
+    assertThat(result.member(0).status()).isEqualTo(MemberOutcome.Status.UPGRADED);
+    assertThat(h.transport.reportsTo(PHS1)).filteredOn(r -> r.type().equals(ProgressType.BOOTSTRAP_WARNING))
+        .extracting(ProgressReport::message)
+        .containsExactly("the Virtual Chassis differs from the phone-home server's member list: missing PE2");
+    assertThat(h.transport.reportsTo(PHS1)).last().extracting(ProgressReport::message).asString()
+        .endsWith("failed members: member 2 (not present, not provisioned)");
+  }
+
+  @Test
   void fullTopologyStrictModeBootstrapsTheIntendedMembersWhenAllArePresent() throws Exception {
     Harness h = new Harness(Harness.members(3, 2, 0));
     h.transport.on(PHS1, Harness.onboarding(Harness.full(ProvisioningMode.STRICT, "PE0", "PE1", "PE2")));

@@ -431,12 +431,20 @@ public final class Engine {
     VcMember primary = found.stream().filter(m -> m.isPresent() && m.role() == MemberRole.PRIMARY).findFirst()
         .orElseThrow(() -> new PhcDeviceException("members", null, "the device reports no primary member: " + found));
     List<VcMember> planned = new ArrayList<>();
+    List<VcMember> notPresent = new ArrayList<>();
     if (topology.kind() == TopologyKind.NONE) {
       // Table 1, no topology, default mode: provision the primary as a standalone device.
       planned.add(primary);
     } else if (topology.kind() == TopologyKind.MINIMUM) {
       // Table 1, minimum information: provision every member found.
       found.stream().filter(VcMember::isPresent).forEach(planned::add);
+      // Members the VC lists but are not up are not provisioned; say so now and in bootstrap-complete, rather
+      // than complete as if the VC were done (a member still booting, a member powered off).
+      found.stream().filter(m -> !m.isPresent()).forEach(notPresent::add);
+      if (!notPresent.isEmpty()) {
+        notify(s, ProgressReport.of(ProgressType.BOOTSTRAP_WARNING, "the Virtual Chassis lists members that are"
+            + " not present; they are not provisioned: " + describe(notPresent)));
+      }
     } else {
       Set<String> expected = new HashSet<>();
       topology.members().forEach(m -> expected.add(m.serialNumber()));
@@ -461,8 +469,10 @@ public final class Engine {
         }
         found.stream().filter(m -> m.isPresent() && expected.contains(m.serialNumber())).forEach(planned::add);
       } else {
-        // Table 1, full, default: provision those found; report the difference.
+        // Table 1, full, default: provision those found; report the difference. Expected members the VC lists
+        // as not present are in the report (missing) and in the outcome (not present).
         found.stream().filter(VcMember::isPresent).forEach(planned::add);
+        found.stream().filter(m -> !m.isPresent() && expected.contains(m.serialNumber())).forEach(notPresent::add);
       }
       reportDifference(s, topology, found);
     }
@@ -488,6 +498,12 @@ public final class Engine {
         anyPending = true;
       }
       s.members.add(new PlannedMember(m.memberId(), m.serialNumber(), role, progress));
+    }
+    notPresent.sort((a, b) -> Integer.compare(a.memberId(), b.memberId()));
+    for (VcMember m : notPresent) {
+      log.warn("member {} (serial {}) is not present: not provisioned", m.memberId(), m.serialNumber());
+      s.members.add(new PlannedMember(m.memberId(), m.serialNumber(), m.role() == null ? MemberRole.LINECARD
+          : m.role(), MemberProgress.NOT_PRESENT));
     }
     if (!anyPending) {
       return Step.PRE_SCRIPTS;
@@ -1066,7 +1082,9 @@ public final class Engine {
   private void complete(EngineState s) {
     List<String> failed = new ArrayList<>();
     for (PlannedMember m : s.members) {
-      if (m.progress != MemberProgress.UPGRADED && m.progress != MemberProgress.NOT_REQUIRED) {
+      if (m.progress == MemberProgress.NOT_PRESENT) {
+        failed.add("member " + m.memberId + " (not present, not provisioned)");
+      } else if (m.progress != MemberProgress.UPGRADED && m.progress != MemberProgress.NOT_REQUIRED) {
         failed.add("member " + m.memberId + " (" + m.progress.name().toLowerCase(java.util.Locale.ROOT) + ")");
       }
     }
@@ -1598,6 +1616,13 @@ public final class Engine {
     return missing;
   }
 
+  private static String describe(List<VcMember> members) {
+    List<String> out = new ArrayList<>();
+    members.stream().sorted((a, b) -> Integer.compare(a.memberId(), b.memberId()))
+        .forEach(m -> out.add("member " + m.memberId() + " (serial " + m.serialNumber() + ")"));
+    return String.join(", ", out);
+  }
+
   /** Table 1, full information: report members the PHS expects that are absent, and members it does not know. */
   private void reportDifference(EngineState s, VirtualChassisTopology topology, List<VcMember> found) {
     Set<String> expected = new HashSet<>();
@@ -1707,6 +1732,7 @@ public final class Engine {
         case INSTALL_FAILED -> MemberOutcome.Status.INSTALL_FAILED;
         case UPGRADE_FAILED -> MemberOutcome.Status.UPGRADE_FAILED;
         case DETECTION_FAILED -> MemberOutcome.Status.DETECTION_FAILED;
+        case NOT_PRESENT -> MemberOutcome.Status.NOT_PRESENT;
         case PENDING, INSTALLED, REBOOTING -> MemberOutcome.Status.NOT_DONE;
       }));
     }

@@ -51,7 +51,9 @@ public final class EngineState {
     UPGRADED,
     INSTALL_FAILED,
     UPGRADE_FAILED,
-    DETECTION_FAILED
+    DETECTION_FAILED,
+    /** Listed by the VC but not present at discovery: not provisioned (table 1 provisions the members found). */
+    NOT_PRESENT
   }
 
   /** A bootstrap server to ask: its base URL and optional trust anchor. */
