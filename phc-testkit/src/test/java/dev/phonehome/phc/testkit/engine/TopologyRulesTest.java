@@ -112,11 +112,14 @@ class TopologyRulesTest {
     h.model.inject(new dev.phonehome.phc.testkit.vc.VcFault.MemberNeverReturns(3));
     h.model.reboot(java.util.List.of(3));
     h.transport.on(PHS1, Harness.onboarding(VirtualChassisTopology.minimum(ProvisioningMode.DEFAULT)));
+    java.time.Instant start = h.clock.instant();
 
     PhoneHomeResult result = h.run();
 
     assertThat(result.member(3).status()).isEqualTo(MemberOutcome.Status.NOT_PRESENT);
     assertThat(result.failedMembers()).extracting(MemberOutcome::memberId).containsExactly(3);
+    // It was waited for (the member-detection timeout) before the others were provisioned without it.
+    assertThat(java.time.Duration.between(start, h.clock.instant())).isGreaterThanOrEqualTo(h.detectionTimeout);
     assertThat(result.members()).filteredOn(m -> m.memberId() != 3).extracting(MemberOutcome::status)
         .containsOnly(MemberOutcome.Status.UPGRADED);
     assertThat(h.installs()).noneMatch(i -> i.contains("member=3"));
@@ -126,6 +129,23 @@ class TopologyRulesTest {
             + " member 3 (serial PE3)");
     assertThat(h.transport.reportsTo(PHS1)).last().extracting(ProgressReport::message).asString()
         .endsWith("failed members: member 3 (not present, not provisioned)");
+  }
+
+  @Test
+  void aMemberStillBootingAtDiscoveryIsWaitedForAndUpgraded() throws Exception {
+    // Member 3 is listed but still booting (a slow member after the VC powered on): it is back within the
+    // member-detection timeout, so it is provisioned like the others rather than left on the old software.
+    Harness h = new Harness(Harness.members(4, 0, 1));
+    h.model.inject(new dev.phonehome.phc.testkit.vc.VcFault.SlowReboot(3, java.time.Duration.ofMinutes(5), 1));
+    h.model.reboot(java.util.List.of(3));
+    h.transport.on(PHS1, Harness.onboarding(VirtualChassisTopology.minimum(ProvisioningMode.DEFAULT)));
+
+    PhoneHomeResult result = h.run();
+
+    assertThat(result.members()).extracting(MemberOutcome::memberId).containsExactly(0, 1, 2, 3);
+    assertThat(result.failedMembers()).isEmpty();
+    assertThat(h.model.version(3)).isEqualTo(NEW);
+    assertThat(h.transport.reportsTo(PHS1)).noneMatch(r -> r.type().equals(ProgressType.BOOTSTRAP_WARNING));
   }
 
   @Test

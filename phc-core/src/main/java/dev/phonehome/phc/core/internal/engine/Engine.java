@@ -56,6 +56,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -436,7 +437,9 @@ public final class Engine {
       // Table 1, no topology, default mode: provision the primary as a standalone device.
       planned.add(primary);
     } else if (topology.kind() == TopologyKind.MINIMUM) {
-      // Table 1, minimum information: provision every member found.
+      // Table 1, minimum information: provision every member found. A member the VC lists that is not up yet
+      // (still booting) is waited for, bounded: left out, it would stay on the old software.
+      awaitListedMembers(s, found, m -> true);
       found.stream().filter(VcMember::isPresent).forEach(planned::add);
       // Members the VC lists but are not up are not provisioned; say so now and in bootstrap-complete, rather
       // than complete as if the VC were done (a member still booting, a member powered off).
@@ -470,7 +473,8 @@ public final class Engine {
         found.stream().filter(m -> m.isPresent() && expected.contains(m.serialNumber())).forEach(planned::add);
       } else {
         // Table 1, full, default: provision those found; report the difference. Expected members the VC lists
-        // as not present are in the report (missing) and in the outcome (not present).
+        // as not present are waited for (bounded), then in the report (missing) and the outcome (not present).
+        awaitListedMembers(s, found, m -> expected.contains(m.serialNumber()));
         found.stream().filter(VcMember::isPresent).forEach(planned::add);
         found.stream().filter(m -> !m.isPresent() && expected.contains(m.serialNumber())).forEach(notPresent::add);
       }
@@ -1614,6 +1618,31 @@ public final class Engine {
     }
     missing.sort(null);
     return missing;
+  }
+
+  /**
+   * Default mode: wait, up to the member-detection timeout, for the members the VC lists as not present that would
+   * be provisioned (a member still booting when the process starts). {@code found} is refreshed in place.
+   */
+  private void awaitListedMembers(EngineState s, List<VcMember> found, Predicate<VcMember> wanted)
+      throws InterruptedException {
+    Instant deadline = c.clock().instant().plus(c.memberDetectionTimeout());
+    List<Integer> absent = absentMembers(found, wanted);
+    while (!absent.isEmpty() && c.clock().instant().isBefore(deadline)) {
+      log.info("members {} are listed by the Virtual Chassis but not present; waiting for them up to {}", absent,
+          deadline);
+      s.lastDeviceProblem = "members " + absent + " not present";
+      checkDeadline(s);
+      c.sleeper().sleep(c.detectionPollInterval());
+      List<VcMember> now = members();
+      found.clear();
+      found.addAll(now);
+      absent = absentMembers(found, wanted);
+    }
+  }
+
+  private static List<Integer> absentMembers(List<VcMember> found, Predicate<VcMember> wanted) {
+    return found.stream().filter(m -> !m.isPresent() && wanted.test(m)).map(VcMember::memberId).sorted().toList();
   }
 
   private static String describe(List<VcMember> members) {
