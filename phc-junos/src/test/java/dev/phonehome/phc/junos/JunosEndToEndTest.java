@@ -10,21 +10,28 @@ import dev.phonehome.phc.api.model.HashAlgorithm;
 import dev.phonehome.phc.api.model.ImageVerification;
 import dev.phonehome.phc.api.model.IntendedMember;
 import dev.phonehome.phc.api.model.OnboardingInformation;
+import dev.phonehome.phc.api.model.ProgressReport;
+import dev.phonehome.phc.api.model.ProgressType;
 import dev.phonehome.phc.api.model.ProvisioningMode;
 import dev.phonehome.phc.api.model.VcMember;
 import dev.phonehome.phc.api.model.VirtualChassisTopology;
+import dev.phonehome.phc.api.server.DeviceNotification;
+import dev.phonehome.phc.core.client.MemberOutcome;
 import dev.phonehome.phc.core.client.PhoneHomeClient;
 import dev.phonehome.phc.core.client.PhoneHomeResult;
 import dev.phonehome.phc.testkit.VirtualClock;
 import dev.phonehome.phc.testkit.junos.RecordedRpc;
 import dev.phonehome.phc.testkit.junos.SimulatedJunosDevice;
 import dev.phonehome.phc.testkit.server.FakePhoneHomeServer;
+import dev.phonehome.phc.testkit.vc.VcFault;
 import dev.phonehome.phc.testkit.vc.VirtualChassisModel;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -134,6 +141,69 @@ class JunosEndToEndTest {
       assertThat(device.sessionsOpened()).isGreaterThanOrEqualTo(2);
       int rebootPrimary = indexOfXml(rpcs, "<request-reboot><member>2</member></request-reboot>");
       assertThat(rpcs.get(rebootPrimary + 1).sessionId()).isNotEqualTo(rpcs.get(rebootPrimary).sessionId());
+    }
+  }
+
+  /**
+   * Minimum topology, default mode, against the simulator over NETCONF and our server over HTTPS: member 1 is still
+   * booting when the process starts (it is waited for and upgraded), member 0 is powered off for good (it is
+   * reported, listed in bootstrap-complete and its outcome is NOT_PRESENT; nothing is sent to it).
+   */
+  @Test
+  void membersNotPresentAtDiscoveryAreWaitedForThenReportedWhenTheyNeverCome() throws Exception {
+    VirtualClock clock = new VirtualClock();
+    byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(IMAGE);
+    VirtualChassisModel.Builder mb = VirtualChassisModel.builder().clock(clock);
+    for (int i = 0; i < 4; i++) {
+      mb.member(i, SERIALS.get(i), "ex4300-48p", OLD);
+    }
+    VirtualChassisModel vc = mb.primary(2).backup(3)
+        .image(IMAGE_NAME, NEW, Bytes.of(sha256))
+        .imageSource(uri -> new ByteArrayInputStream(IMAGE))
+        .build();
+    vc.inject(new VcFault.SlowReboot(1, Duration.ofMinutes(4), 1));
+    vc.inject(new VcFault.MemberNeverReturns(0));
+    vc.reboot(List.of(0, 1));
+    OnboardingInformation onboarding = OnboardingInformation.builder()
+        .bootImage(BootImage.builder().name(IMAGE_NAME).addDownloadUri("http://images.example.test/junos/" + IMAGE_NAME)
+            .addVerification(new ImageVerification(HashAlgorithm.SHA_256, Bytes.of(sha256)))
+            .build())
+        .topology(VirtualChassisTopology.minimum(ProvisioningMode.DEFAULT))
+        .build();
+
+    try (FakePhoneHomeServer phs = FakePhoneHomeServer.create().clock(clock).start();
+        SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).start();
+        JunosDeviceOperations ops = SimulatedVc.client(device, clock).build()) {
+      phs.addRecord(SERIALS.get(2), onboarding);
+      PhoneHomeResult result;
+      try (PhoneHomeClient client = PhoneHomeClient.builder()
+          .bootstrapServers(phs.url().toString())
+          .dialect(Dialect.JUNIPER)
+          .sslContext(phs.clientSslContext(), phs.clientTrustManager())
+          .deviceOperations(ops)
+          .clock(clock).sleeper(clock).random(new Random(7))
+          .maxRounds(2)
+          .build()) {
+        result = client.run();
+      }
+
+      assertThat(result.failedMembers()).extracting(m -> m.memberId() + " " + m.status())
+          .containsExactly("0 NOT_PRESENT");
+      assertThat(result.member(1).status()).isEqualTo(MemberOutcome.Status.UPGRADED);
+      assertThat(vc.version(1)).isEqualTo(NEW);
+      assertThat(vc.version(0)).isEqualTo(OLD);
+      assertThat(device.recordedRpcs()).extracting(RecordedRpc::summary)
+          .contains("request-package-add member=1")
+          .noneMatch(r -> r.equals("request-package-add member=0") || r.equals("request-reboot member=0"));
+      List<ProgressReport> seen = phs.distinctNotifications().stream().map(DeviceNotification::report).toList();
+      assertThat(seen).filteredOn(r -> r.type().equals(ProgressType.BOOTSTRAP_WARNING))
+          .extracting(ProgressReport::message)
+          .containsExactly("the Virtual Chassis lists members that are not present; they are not provisioned:"
+              + " member 0 (serial " + SERIALS.get(0) + ")");
+      assertThat(seen).last().satisfies(r -> {
+        assertThat(r.type()).isEqualTo(ProgressType.BOOTSTRAP_COMPLETE);
+        assertThat(r.message()).endsWith("failed members: member 0 (not present, not provisioned)");
+      });
     }
   }
 
