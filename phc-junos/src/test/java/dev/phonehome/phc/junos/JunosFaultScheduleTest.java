@@ -1,6 +1,7 @@
 package dev.phonehome.phc.junos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.phonehome.phc.api.Dialect;
 import dev.phonehome.phc.api.Encoding;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +167,9 @@ class JunosFaultScheduleTest {
     }
   }
 
+  /** A schedule takes about a second of real time on average (mean_ms_per_schedule in the summary line). */
+  private static final Duration SCHEDULE_REAL_TIME_LIMIT = Duration.ofMinutes(3);
+
   // Shrinking is off: each try is a whole provisioning over SSH and HTTPS; the failure names the seed and the sample
   // (replay a failing one as an @Example below; its trace is in target/junos-fault-trace.txt). Random seed each run.
   @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
@@ -177,7 +182,12 @@ class JunosFaultScheduleTest {
       schedule.arm(world, clean.counts());
       PhoneHomeResult result;
       try {
-        result = world.runToTheEnd(schedule.seed());
+        // Every wait in the engine is bounded in virtual time, but a connection attempt costs real time (its SSH
+        // timeout): a simulator that stops answering would make one schedule take hours. Bound it in real time,
+        // so such a run fails here with its schedule and trace instead of running into the CI time limit.
+        result = assertTimeoutPreemptively(SCHEDULE_REAL_TIME_LIMIT, () -> world.runToTheEnd(schedule.seed()),
+            () -> "one schedule took longer than " + SCHEDULE_REAL_TIME_LIMIT + " of real time (the simulator's SSH"
+                + " server stopped answering?)");
       } catch (RuntimeException | AssertionError e) {
         writeTrace(config + " with " + schedule + "\n" + world.trace());
         throw new AssertionError("run failed for " + config + " with " + schedule + "; crashes " + world.crashes, e);
