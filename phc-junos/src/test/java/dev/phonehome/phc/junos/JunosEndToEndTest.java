@@ -53,14 +53,7 @@ class JunosEndToEndTest {
   void provisionsAFourMemberVcInTheSpecOrderAndFollowsThePrimaryAcrossItsReboot(boolean chunked) throws Exception {
     VirtualClock clock = new VirtualClock();
     byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(IMAGE);
-    VirtualChassisModel.Builder mb = VirtualChassisModel.builder().clock(clock);
-    for (int i = 0; i < 4; i++) {
-      mb.member(i, SERIALS.get(i), "ex4300-48p", OLD);
-    }
-    VirtualChassisModel vc = mb.primary(2).backup(3)
-        .image(IMAGE_NAME, NEW, Bytes.of(sha256))
-        .imageSource(uri -> new ByteArrayInputStream(IMAGE))
-        .build();
+    VirtualChassisModel vc = fourMemberVc(clock, sha256);
     String imageUri = "http://images.example.test/junos/" + IMAGE_NAME;
     OnboardingInformation onboarding = OnboardingInformation.builder()
         .bootImage(BootImage.builder().name(IMAGE_NAME).addDownloadUri(imageUri)
@@ -78,17 +71,7 @@ class JunosEndToEndTest {
         SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).chunkedFraming(chunked).start();
         JunosDeviceOperations ops = SimulatedVc.client(device, clock).build()) {
       phs.addRecord(SERIALS.get(2), onboarding);
-      PhoneHomeResult result;
-      try (PhoneHomeClient client = PhoneHomeClient.builder()
-          .bootstrapServers(phs.url().toString())
-          .dialect(Dialect.JUNIPER)
-          .sslContext(phs.clientSslContext(), phs.clientTrustManager())
-          .deviceOperations(ops)
-          .clock(clock).sleeper(clock).random(new Random(7))
-          .maxRounds(2)
-          .build()) {
-        result = client.run();
-      }
+      PhoneHomeResult result = run(phs, ops, clock);
 
       assertThat(result.failedMembers()).isEmpty();
       assertThat(vc.members()).extracting(VcMember::version).containsOnly(NEW);
@@ -153,14 +136,7 @@ class JunosEndToEndTest {
   void membersNotPresentAtDiscoveryAreWaitedForThenReportedWhenTheyNeverCome() throws Exception {
     VirtualClock clock = new VirtualClock();
     byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(IMAGE);
-    VirtualChassisModel.Builder mb = VirtualChassisModel.builder().clock(clock);
-    for (int i = 0; i < 4; i++) {
-      mb.member(i, SERIALS.get(i), "ex4300-48p", OLD);
-    }
-    VirtualChassisModel vc = mb.primary(2).backup(3)
-        .image(IMAGE_NAME, NEW, Bytes.of(sha256))
-        .imageSource(uri -> new ByteArrayInputStream(IMAGE))
-        .build();
+    VirtualChassisModel vc = fourMemberVc(clock, sha256);
     vc.inject(new VcFault.SlowReboot(1, Duration.ofMinutes(4), 1));
     vc.inject(new VcFault.MemberNeverReturns(0));
     vc.reboot(List.of(0, 1));
@@ -175,17 +151,7 @@ class JunosEndToEndTest {
         SimulatedJunosDevice device = SimulatedJunosDevice.builder(vc).start();
         JunosDeviceOperations ops = SimulatedVc.client(device, clock).build()) {
       phs.addRecord(SERIALS.get(2), onboarding);
-      PhoneHomeResult result;
-      try (PhoneHomeClient client = PhoneHomeClient.builder()
-          .bootstrapServers(phs.url().toString())
-          .dialect(Dialect.JUNIPER)
-          .sslContext(phs.clientSslContext(), phs.clientTrustManager())
-          .deviceOperations(ops)
-          .clock(clock).sleeper(clock).random(new Random(7))
-          .maxRounds(2)
-          .build()) {
-        result = client.run();
-      }
+      PhoneHomeResult result = run(phs, ops, clock);
 
       assertThat(result.failedMembers()).extracting(m -> m.memberId() + " " + m.status())
           .containsExactly("0 NOT_PRESENT");
@@ -204,6 +170,33 @@ class JunosEndToEndTest {
         assertThat(r.type()).isEqualTo(ProgressType.BOOTSTRAP_COMPLETE);
         assertThat(r.message()).endsWith("failed members: member 0 (not present, not provisioned)");
       });
+    }
+  }
+
+  /** Members 0 to 3 on the old version, 2 primary, 3 backup; the image registered and served. */
+  private static VirtualChassisModel fourMemberVc(VirtualClock clock, byte[] sha256) {
+    VirtualChassisModel.Builder mb = VirtualChassisModel.builder().clock(clock);
+    for (int i = 0; i < 4; i++) {
+      mb.member(i, SERIALS.get(i), "ex4300-48p", OLD);
+    }
+    return mb.primary(2).backup(3)
+        .image(IMAGE_NAME, NEW, Bytes.of(sha256))
+        .imageSource(uri -> new ByteArrayInputStream(IMAGE))
+        .build();
+  }
+
+  /** One client run, Juniper dialect, against {@code phs} over HTTPS and the simulator through {@code ops}. */
+  private static PhoneHomeResult run(FakePhoneHomeServer phs, JunosDeviceOperations ops, VirtualClock clock)
+      throws Exception {
+    try (PhoneHomeClient client = PhoneHomeClient.builder()
+        .bootstrapServers(phs.url().toString())
+        .dialect(Dialect.JUNIPER)
+        .sslContext(phs.clientSslContext(), phs.clientTrustManager())
+        .deviceOperations(ops)
+        .clock(clock).sleeper(clock).random(new Random(7))
+        .maxRounds(2)
+        .build()) {
+      return client.run();
     }
   }
 
