@@ -43,8 +43,13 @@ record CliRun(int exitCode, String out, String err) {
 
   /** Whether {@code setpriv} (util-linux) can be run here. */
   static boolean setprivAvailable() {
+    return toolRuns("setpriv");
+  }
+
+  /** Whether {@code tool --version} runs here and exits 0 within 10 s. */
+  static boolean toolRuns(String tool) {
     try {
-      Process p = new ProcessBuilder("setpriv", "--version").redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {

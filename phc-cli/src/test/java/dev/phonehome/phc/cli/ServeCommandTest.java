@@ -391,13 +391,7 @@ class ServeCommandTest {
 
   private static synchronized boolean curlAvailable() {
     if (curl == null) {
-      try {
-        Process p = new ProcessBuilder("curl", "--version").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        curl = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-      } catch (IOException | InterruptedException e) {
-        curl = false;
-      }
+      curl = CliRun.toolRuns("curl");
     }
     return curl;
   }
